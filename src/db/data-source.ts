@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { types } from 'pg';
+import { DataSource, Logger } from 'typeorm';
+import { migrations } from '../../migrations';
+import { ActivityEntity } from '../entities/activity.entity';
+import { BreakingEventEntity } from '../entities/breaking-event.entity';
+import { ClaimEntity } from '../entities/claim.entity';
+import { EvidenceEntity } from '../entities/evidence.entity';
+import { ReviewerEntity } from '../entities/reviewer.entity';
+import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
+import { countStatement } from './statement-count';
+
+// count(*) and bigint positions arrive as numbers; every value here is far below 2^53.
+types.setTypeParser(types.builtins.INT8, (value) => Number(value));
+
+export const entities = [
+  ReviewerEntity,
+  BreakingEventEntity,
+  ClaimEntity,
+  EvidenceEntity,
+  VoteEntity,
+  VoteEvidenceEntity,
+  ActivityEntity,
+];
+
+/** Counts every statement for the request that sent it; logs nothing itself. */
+class StatementCounter implements Logger {
+  logQuery() {
+    countStatement();
+  }
+  logQueryError() {}
+  logQuerySlow() {}
+  logSchemaBuild() {}
+  logMigration() {}
+  log() {}
+}
+
+/** The one DataSource of a server: the pg driver, on PostgreSQL or on embedded PGlite alike. */
+export function createDataSource(url: string, poolSize: number): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize,
+    logging: ['query'],
+    logger: new StatementCounter(),
+    extra: { connectionTimeoutMillis: 10_000, application_name: 'verification-backend' },
+  });
+}
+
+/**
+ * Runs pending migrations under a session advisory lock, so that several instances starting
+ * together against one PostgreSQL database migrate it once.
+ */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock(7261001)');
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(7261001)').catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,66 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from '../domain/errors';
+
+/** HTTP status for errors raised before execution (the context's token check). */
+function httpStatus(code: ErrorCode): number | undefined {
+  switch (code) {
+    case ErrorCode.Unauthenticated:
+      return 401;
+    case ErrorCode.Forbidden:
+    case ErrorCode.NotFound:
+    case ErrorCode.BadUserInput:
+    case ErrorCode.Conflict:
+    case ErrorCode.QueryTooComplex:
+      return undefined;
+    case ErrorCode.RateLimited:
+      return 429;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function assertUnreachable(code: never): never {
+  throw new Error(`Unmapped error code ${String(code)}`);
+}
+
+/** A domain refusal as a GraphQL error with the contract's code, for use outside a resolver. */
+export function toGraphQLError(error: DomainError): GraphQLError {
+  const status = httpStatus(error.code);
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(status ? { http: { status } } : {}),
+    },
+  });
+}
+
+/** Codes that Apollo and graphql-js raise themselves, whose messages are safe to show. */
+const apolloCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The one place where errors become what clients see: domain errors keep their message and
+ * get their code; Apollo's own request errors pass; anything else is masked as
+ * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    return { ...formatted, message: original.message, extensions: toGraphQLError(original).extensions };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && (apolloCodes.has(code) || Object.values(ErrorCode).includes(code as ErrorCode))) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

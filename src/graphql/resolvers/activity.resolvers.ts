@@ -1,0 +1,29 @@
+import type { Resolvers } from '../../generated/graphql';
+import { encodeCursor } from '../../domain/cursor';
+import { eventActivity } from '../../services/activity-service';
+import { fromLoggedVerdict } from '../../services/activity-log';
+import { ListOrders } from '../../services/list-orders';
+import { reviewerFor } from './identity';
+
+const cursorOf = (entry: { eventId: string; position: number }) =>
+  encodeCursor(ListOrders.activity.kind, ListOrders.activity.keyOf(entry as never));
+
+export const activityResolvers: Resolvers = {
+  Query: {
+    activity: (_, args, ctx) => eventActivity(ctx, args),
+  },
+  Activity: {
+    cursor: (entry) => cursorOf(entry),
+    event: async (entry, _, ctx) => (await ctx.loaders.event.load(entry.eventId))!,
+    claim: (entry, _, ctx) => (entry.claimId ? ctx.loaders.claim.load(entry.claimId) : null),
+    actor: (entry, _, ctx) => reviewerFor(ctx, entry.actorId),
+    verdict: (entry) => (entry.verdict ? fromLoggedVerdict(entry.verdict) : null),
+    reason: (entry) => entry.detail?.reason ?? null,
+  },
+  VerdictChange: {
+    cursor: (entry) => cursorOf(entry),
+    claim: async (entry, _, ctx) => (await ctx.loaders.claim.load(entry.claimId!))!,
+    previous: (entry) => fromLoggedVerdict(entry.previous!),
+    verdict: (entry) => fromLoggedVerdict(entry.verdict!),
+  },
+};

@@ -1,0 +1,44 @@
+import type { Resolvers } from '../../generated/graphql';
+import { toClaimReview } from '../../domain/claim-review';
+import { encodeGlobalId } from '../../domain/global-id';
+import { claimHistory } from '../../services/activity-service';
+import { findClaim, listClaims, submitClaim } from '../../services/claim-service';
+import { claimEvidence } from '../../services/evidence-service';
+import { findSimilarClaims } from '../../services/similarity';
+import { claimVotes } from '../../services/vote-service';
+import { verdictOf } from '../../services/verdict-changes';
+import { markDuplicate, publishVerdict, reopenClaim } from '../../services/workflow-service';
+import { reviewerFor } from './identity';
+
+export const claimResolvers: Resolvers = {
+  Query: {
+    claim: (_, { id }, ctx) => findClaim(ctx, id),
+    claims: (_, args, ctx) => listClaims(ctx, args),
+    similarClaims: (_, args, ctx) => findSimilarClaims(ctx, args),
+  },
+  Mutation: {
+    submitClaim: (_, { input }, ctx) => submitClaim(ctx, input),
+    publishVerdict: async (_, { input }, ctx) => ({ claim: await publishVerdict(ctx, input) }),
+    reopenClaim: async (_, { input }, ctx) => ({ claim: await reopenClaim(ctx, input) }),
+    markDuplicate: async (_, { input }, ctx) => ({ claim: await markDuplicate(ctx, input) }),
+  },
+  Claim: {
+    id: (claim) => encodeGlobalId('Claim', claim.id),
+    event: async (claim, _, ctx) => (await ctx.loaders.event.load(claim.eventId))!,
+    submittedBy: (claim, _, ctx) => reviewerFor(ctx, claim.submittedById),
+    verdict: (claim) => verdictOf(claim),
+    evidence: (claim, args, ctx) => claimEvidence(ctx, claim, args),
+    votes: (claim, args, ctx) => claimVotes(ctx, claim, args),
+    viewerVote: (claim, _, ctx) => ctx.loaders.viewerVote.load(claim.id),
+    duplicateOf: (claim, _, ctx) => (claim.duplicateOfId ? ctx.loaders.claim.load(claim.duplicateOfId) : null),
+    history: (claim, args, ctx) => claimHistory(ctx, claim, args),
+    claimReview: (claim, _, ctx) =>
+      toClaimReview(
+        { ...claim, id: encodeGlobalId('Claim', claim.id), verdict: verdictOf(claim) },
+        { name: ctx.app.config.publisherName, url: ctx.app.config.publisherUrl, baseUrl: ctx.app.config.publicBaseUrl },
+      ),
+  },
+  Verdict: {
+    publishedBy: (verdict, _, ctx) => reviewerFor(ctx, verdict.publishedById),
+  },
+};

@@ -1,0 +1,35 @@
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from '../../generated/graphql';
+import { notFound } from '../../domain/errors';
+import { parseGlobalId } from '../../domain/global-id';
+import { BreakingEventEntity } from '../../entities/breaking-event.entity';
+import { ClaimEntity } from '../../entities/claim.entity';
+import { EvidenceEntity } from '../../entities/evidence.entity';
+import { ReviewerEntity } from '../../entities/reviewer.entity';
+import { VoteEntity } from '../../entities/vote.entity';
+
+const loaderOf = { Reviewer: 'reviewer', Event: 'event', Claim: 'claim', Evidence: 'evidence', Vote: 'vote' } as const;
+const typeOf = new Map<unknown, keyof typeof loaderOf>([
+  [ReviewerEntity, 'Reviewer'],
+  [BreakingEventEntity, 'Event'],
+  [ClaimEntity, 'Claim'],
+  [EvidenceEntity, 'Evidence'],
+  [VoteEntity, 'Vote'],
+]);
+
+export const nodeResolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSON: JSONResolver,
+  Query: {
+    /** Null for an ID that names nothing; NOT_FOUND for a malformed one; reviewers hidden from anonymous clients. */
+    node: (_, { id }, ctx) => {
+      const parsed = parseGlobalId(id);
+      if (!parsed) throw notFound('Node');
+      if (parsed.type === 'Reviewer' && !ctx.viewer) return null;
+      return ctx.loaders[loaderOf[parsed.type]].load(parsed.id);
+    },
+  },
+  Node: {
+    __resolveType: (node) => typeOf.get(node.constructor) ?? null,
+  },
+};

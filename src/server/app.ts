@@ -1,0 +1,105 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import cors from 'cors';
+import express from 'express';
+import type { Config } from '../config/config';
+import { Database, isReady, openDatabase } from '../db/database';
+import { formatError } from '../graphql/errors';
+import { buildSchema } from '../graphql/schema';
+import type { AppServices, RequestContext } from '../services/request-context';
+import { createTokenIssuer } from '../services/tokens';
+import { contextFromAuthorization } from './http-context';
+import { createLogger, Logger } from './logger';
+
+export interface RunningServer {
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  app: AppServices;
+  database: Database;
+  logger: Logger;
+  /** Stops taking requests, finishes those in flight, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, then serves GraphQL on /graphql and readiness on /healthz. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  const app: AppServices = { dataSource: database.dataSource, config, tokens: createTokenIssuer(config) };
+  const httpServer = createServer();
+  const apollo = new ApolloServer<RequestContext>({
+    schema: buildSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !config.production,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger)],
+  });
+  await apollo.start();
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.get('/healthz', async (_req, res) => {
+    const ready = await isReady(database.dataSource);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', database: database.kind });
+  });
+  web.use(
+    '/graphql',
+    cors(),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
+  );
+  httpServer.on('request', web);
+
+  await listen(httpServer, config.port, config.host);
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  logger.info({ url, database: database.kind }, 'server ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    app,
+    database,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop();
+        await database.close();
+        logger.info('server stopped');
+      })()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Unexpected errors are logged in full here, since clients only see INTERNAL_SERVER_ERROR. */
+function errorLogging(logger: Logger) {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, operationName }: { errors: readonly Error[]; operationName?: string | null }) {
+          for (const error of errors) {
+            const original = (error as { originalError?: Error }).originalError;
+            if (original && original.name !== 'DomainError' && !(original as { extensions?: unknown }).extensions) {
+              logger.error({ err: original, operationName }, 'unexpected error');
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ActivityEntity } from '../entities/activity.entity';
+import type { ClaimEntity } from '../entities/claim.entity';
+import { badInput } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
+import { ListOrders } from './list-orders';
+import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import type { RequestContext } from './request-context';
+
+/**
+ * An event's log after the cursor, in order, for clients catching up. Because positions commit
+ * in order (see appendActivity), a page never skips an entry that commits later.
+ */
+export async function eventActivity(
+  ctx: RequestContext,
+  args: { eventId: string; after?: string | null; first?: number | null },
+): Promise<ConnectionModel<ActivityEntity>> {
+  const eventId = decodeGlobalId(args.eventId, 'Event');
+  const order = ListOrders.activity;
+  const request = pageRequest(order, args.first, args.after, 100);
+  const afterPosition = positionAfter(request.after, eventId);
+  const rows = await ctx.app.dataSource.getRepository(ActivityEntity).createQueryBuilder('a')
+    .where('a.event_id = :eventId AND a.position > :afterPosition', { eventId, afterPosition })
+    .orderBy('a.position', 'ASC')
+    .limit(request.limit + 1)
+    .getMany();
+  return toConnection(order, rows, request, () =>
+    ctx.app.dataSource.getRepository(ActivityEntity).countBy({ eventId }),
+  );
+}
+
+/** A claim's verdict changes, oldest first. */
+export async function claimHistory(
+  ctx: RequestContext,
+  claim: ClaimEntity,
+  args: { first?: number | null; after?: string | null },
+): Promise<ConnectionModel<ActivityEntity>> {
+  const order = ListOrders.activity;
+  const request = pageRequest(order, args.first, args.after);
+  positionAfter(request.after, claim.eventId);
+  const rows = await ctx.loaders.historyPage.load({ parentId: claim.id, ...request });
+  return toConnection(order, rows, request, () => ctx.loaders.historyCount.load(claim.id));
+}
+
+/** The position a log cursor stands for; BAD_USER_INPUT when it belongs to another event. */
+export function positionAfter(after: (string | number)[] | null, eventId: string): number {
+  if (!after) return 0;
+  if (after[0] !== eventId) throw badInput('The cursor belongs to another event', 'after');
+  return after[1] as number;
+}

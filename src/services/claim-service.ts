@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ClaimEntity } from '../entities/claim.entity';
+import { ActivityType, ClaimOrder, Role, type ClaimFilter, type SubmitClaimInput } from '../generated/graphql';
+import { decodeGlobalId } from '../domain/global-id';
+import { httpUrl, languageTag, Limits, optionalText, parseInput, text } from '../domain/input-rules';
+import { requireRole } from '../domain/roles';
+import { appendActivity } from './activity-log';
+import { assertEventOpen, lockEvent } from './claim-locks';
+import { ListOrders } from './list-orders';
+import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { RequestContext, transact } from './request-context';
+import { ClaimMatchModel, similarClaims } from './similarity';
+
+const submitClaimInput = z.object({
+  statement: text(Limits.statement),
+  context: optionalText(Limits.longText),
+  sourceUrl: httpUrl.nullish(),
+  language: languageTag,
+  firstSeenAt: z.date().nullish(),
+});
+
+/** REVIEWER or above, on an open event. Returns the claim and the event's claims that read like it. */
+export async function submitClaim(
+  ctx: RequestContext,
+  input: SubmitClaimInput,
+): Promise<{ claim: ClaimEntity; similar: ClaimMatchModel[] }> {
+  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const eventId = decodeGlobalId(input.eventId, 'Event');
+  const fields = parseInput(submitClaimInput, input);
+  const claim = await transact(ctx, async (tx) => {
+    const event = await lockEvent(tx, eventId, 'pessimistic_read');
+    assertEventOpen(event);
+    const created = await tx.save(
+      tx.create(ClaimEntity, {
+        eventId,
+        statement: fields.statement,
+        context: fields.context ?? null,
+        sourceUrl: fields.sourceUrl ?? null,
+        language: fields.language ?? null,
+        firstSeenAt: fields.firstSeenAt ?? null,
+        submittedById: actor.id,
+      }),
+    );
+    await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);
+    return created;
+  });
+  const similar = await similarClaims(ctx, { text: claim.statement, eventId, first: 5, excludeId: claim.id });
+  return { claim, similar };
+}
+
+/** Null when no claim has this ID; NOT_FOUND when the ID is malformed. */
+export function findClaim(ctx: RequestContext, globalId: string): Promise<ClaimEntity | null> {
+  return ctx.loaders.claim.load(decodeGlobalId(globalId, 'Claim'));
+}
+
+/** Claims, filtered, newest first or most recently changed first. */
+export async function listClaims(
+  ctx: RequestContext,
+  args: { first?: number | null; after?: string | null; filter?: ClaimFilter | null; orderBy?: ClaimOrder | null },
+): Promise<ConnectionModel<ClaimEntity>> {
+  const byUpdate = args.orderBy === ClaimOrder.RecentlyUpdated;
+  const order = byUpdate ? ListOrders.claimsRecentlyUpdated : ListOrders.claimsNewest;
+  const sortColumn = byUpdate ? 'c.verdict_updated_at' : 'c.created_at';
+  const request = pageRequest(order, args.first, args.after);
+  const filtered = () => {
+    const query = ctx.app.dataSource.getRepository(ClaimEntity).createQueryBuilder('c').where('true');
+    const filter = args.filter;
+    if (filter?.eventId) query.andWhere('c.event_id = :eventId', { eventId: decodeGlobalId(filter.eventId, 'Event') });
+    if (filter?.status?.length) query.andWhere('c.verdict_status IN (:...statuses)', { statuses: filter.status });
+    if (filter?.rating?.length) query.andWhere('c.verdict_rating IN (:...ratings)', { ratings: filter.rating });
+    const search = parseInput(optionalText(500), filter?.search ?? null);
+    if (search) {
+      // The stored vector holds the text under the simple, Russian and English configurations;
+      // a query matches when it matches under any of them (Kazakh word by word, via simple).
+      query.andWhere(
+        `c.search_vector @@ (websearch_to_tsquery('simple', :search) || websearch_to_tsquery('russian', :search)
+                             || websearch_to_tsquery('english', :search))`,
+        { search },
+      );
+    }
+    return query;
+  };
+  const page = filtered()
+    .orderBy(sortColumn, 'DESC')
+    .addOrderBy('c.id', 'DESC')
+    .limit(request.limit + 1);
+  if (request.after) {
+    page.andWhere(`(${sortColumn}, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid))`, {
+      afterAt: new Date(request.after[0] as number).toISOString(),
+      afterId: request.after[1],
+    });
+  }
+  return toConnection(order, await page.getMany(), request, () => filtered().getCount());
+}

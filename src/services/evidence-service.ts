@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { EvidenceEntity } from '../entities/evidence.entity';
+import { ActivityType, Role, type AddEvidenceInput, type Stance } from '../generated/graphql';
+import { badInput } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
+import { httpUrl, Limits, optionalText, parseInput } from '../domain/input-rules';
+import { requireRole } from '../domain/roles';
+import type { ClaimEntity } from '../entities/claim.entity';
+import { appendActivity } from './activity-log';
+import { assertEventOpen, lockClaim } from './claim-locks';
+import { ListOrders } from './list-orders';
+import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { RequestContext, transact } from './request-context';
+
+const addEvidenceInput = z.object({
+  url: httpUrl.nullish(),
+  title: optionalText(Limits.shortText),
+  excerpt: optionalText(Limits.excerpt),
+});
+
+/** REVIEWER or above, on an open event; a url, a title or an excerpt is required. */
+export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput): Promise<EvidenceEntity> {
+  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const claimId = decodeGlobalId(input.claimId, 'Claim');
+  const fields = parseInput(addEvidenceInput, input);
+  if (!fields.url && !fields.title && !fields.excerpt) throw badInput('Evidence needs a url, a title or an excerpt', 'excerpt');
+  return transact(ctx, async (tx) => {
+    const { event } = await lockClaim(tx, claimId);
+    assertEventOpen(event);
+    const evidence = await tx.save(
+      tx.create(EvidenceEntity, {
+        claimId,
+        stance: input.stance,
+        url: fields.url ?? null,
+        title: fields.title ?? null,
+        excerpt: fields.excerpt ?? null,
+        submittedById: actor.id,
+      }),
+    );
+    await appendActivity(tx, event.id, [{ type: ActivityType.EvidenceAdded, claimId, actorId: actor.id }], evidence.createdAt);
+    return evidence;
+  });
+}
+
+/** A claim's evidence, oldest first, optionally of one stance. */
+export async function claimEvidence(
+  ctx: RequestContext,
+  claim: ClaimEntity,
+  args: { first?: number | null; after?: string | null; stance?: Stance | null },
+): Promise<ConnectionModel<EvidenceEntity>> {
+  const order = ListOrders.evidenceOldest;
+  const request = pageRequest(order, args.first, args.after);
+  const rows = await ctx.loaders.evidencePage.load({ parentId: claim.id, ...request, stance: args.stance });
+  return toConnection(order, rows, request, () =>
+    ctx.loaders.evidenceCount.load(args.stance ? `${claim.id}:${args.stance}` : claim.id),
+  );
+}

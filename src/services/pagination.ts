@@ -1,0 +1,53 @@
+import { badInput } from '../domain/errors';
+import { CursorKey, decodeCursor, encodeCursor } from '../domain/cursor';
+
+/** A page of a connection, as resolvers return it; totalCount is computed only when asked. */
+export interface ConnectionModel<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/** One kind of list: its cursor kind, the shape of its sort key, and how to read the key from a node. */
+export interface ListOrder<T> {
+  kind: string;
+  shape: string;
+  keyOf: (node: T) => CursorKey;
+}
+
+/** Checks `first` (0 to 100) and decodes `after` for this list; BAD_USER_INPUT otherwise. */
+export function pageRequest<T>(
+  order: ListOrder<T>,
+  first: number | null | undefined,
+  after: string | null | undefined,
+  defaultSize = 20,
+): { limit: number; after: (string | number)[] | null } {
+  const size = first ?? defaultSize;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw badInput(`first must be from 0 to ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return { limit: size, after: after ? decodeCursor(order.kind, after, order.shape) : null };
+}
+
+/** Builds the page from up to limit + 1 rows fetched in order (the extra one tells hasNextPage). */
+export function toConnection<T>(
+  order: ListOrder<T>,
+  rows: readonly T[],
+  request: { limit: number; after: unknown },
+  totalCount: () => Promise<number>,
+): ConnectionModel<T> {
+  const nodes = rows.slice(0, request.limit);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(order.kind, order.keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > request.limit,
+      hasPreviousPage: request.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

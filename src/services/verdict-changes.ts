@@ -1,0 +1,94 @@
+import type { EntityManager } from 'typeorm';
+import { ClaimEntity } from '../entities/claim.entity';
+import { ActivityType } from '../generated/graphql';
+import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
+import type { ConsensusPolicy } from '../domain/policy';
+import type { NewActivity } from './activity-log';
+import { queryRows } from '../db/transaction';
+
+/** The verdict stored on a claim. */
+export function verdictOf(claim: ClaimEntity): VerdictState {
+  return {
+    status: claim.verdictStatus,
+    rating: claim.verdictRating,
+    agreement: claim.verdictAgreement,
+    voteCount: claim.verdictVoteCount,
+    tally: claim.verdictTally,
+    version: claim.verdictVersion,
+    updatedAt: claim.verdictUpdatedAt,
+    publishedAt: claim.verdictPublishedAt,
+    publishedById: claim.verdictPublishedById,
+    summary: claim.verdictSummary,
+  };
+}
+
+/** What a verdict change sets; version and updatedAt follow from it. */
+export type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
+
+/**
+ * Moves a locked claim's verdict to the target when anything clients see changes: version up
+ * by one, updatedAt to `at`, a VERDICT_CHANGED entry, and the same for each of its duplicates,
+ * whose verdict is always their original's. Returns whether the claim's verdict changed.
+ */
+export async function changeVerdict(
+  tx: EntityManager,
+  claim: ClaimEntity,
+  target: VerdictTarget,
+  change: { at: Date; actorId: string | null; log: NewActivity[] },
+): Promise<boolean> {
+  const previous = verdictOf(claim);
+  const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
+  if (!outcomeChanged(previous, target) && !published) return false;
+  const verdict: VerdictState = { ...target, version: previous.version + 1, updatedAt: change.at };
+  await tx.update(ClaimEntity, { id: claim.id }, verdictColumns(verdict));
+  Object.assign(claim, verdictColumns(verdict));
+  change.log.push({ type: ActivityType.VerdictChanged, claimId: claim.id, actorId: change.actorId, previous, verdict });
+  const duplicates = await tx.find(ClaimEntity, {
+    where: { duplicateOfId: claim.id },
+    order: { id: 'ASC' },
+    lock: { mode: 'pessimistic_write' },
+  });
+  for (const duplicate of duplicates) await changeVerdict(tx, duplicate, target, change);
+  return true;
+}
+
+/** The rule's verdict for a claim from its current votes, under the event's policy. */
+export async function ruleVerdict(
+  tx: EntityManager,
+  claim: ClaimEntity,
+  policy: ConsensusPolicy,
+): Promise<VerdictTarget> {
+  const ballots = (await ballotsOf(tx, [claim.id])).get(claim.id) ?? [];
+  return { ...computeVerdict(ballots, policy), publishedAt: null, publishedById: null, summary: null };
+}
+
+/** The votes of claims as the verdict rule sees them, read inside the transaction. */
+export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]): Promise<Map<string, Ballot[]>> {
+  const rows = await queryRows<Ballot & { claimId: string }>(
+    tx,
+    `SELECT v.claim_id AS "claimId", v.rating, r.organization
+       FROM votes v JOIN reviewers r ON r.id = v.reviewer_id
+      WHERE v.claim_id = ANY($1::uuid[])`,
+    [claimIds],
+  );
+  const byClaim = new Map<string, Ballot[]>();
+  for (const { claimId, rating, organization } of rows) {
+    byClaim.set(claimId, [...(byClaim.get(claimId) ?? []), { rating, organization }]);
+  }
+  return byClaim;
+}
+
+function verdictColumns(verdict: VerdictState): Partial<ClaimEntity> {
+  return {
+    verdictStatus: verdict.status,
+    verdictRating: verdict.rating,
+    verdictAgreement: verdict.agreement,
+    verdictVoteCount: verdict.voteCount,
+    verdictTally: verdict.tally,
+    verdictVersion: verdict.version,
+    verdictUpdatedAt: verdict.updatedAt,
+    verdictPublishedAt: verdict.publishedAt,
+    verdictPublishedById: verdict.publishedById,
+    verdictSummary: verdict.summary,
+  };
+}

@@ -1,0 +1,98 @@
+import { In } from 'typeorm';
+import { z } from 'zod';
+import { EvidenceEntity } from '../entities/evidence.entity';
+import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
+import type { ClaimEntity } from '../entities/claim.entity';
+import { ActivityType, Role, VerdictStatus, type CastVoteInput, type RetractVoteInput } from '../generated/graphql';
+import { badInput, conflict } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
+import { Limits, optionalText, parseInput } from '../domain/input-rules';
+import { requireRole } from '../domain/roles';
+import { appendActivity, NewActivity } from './activity-log';
+import { assertEventOpen, LockedClaim, lockClaim } from './claim-locks';
+import { policyOf } from './event-service';
+import { ListOrders } from './list-orders';
+import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { RequestContext, transact } from './request-context';
+import { changeVerdict, ruleVerdict } from './verdict-changes';
+import type { EntityManager } from 'typeorm';
+
+const castVoteInput = z.object({
+  rationale: optionalText(Limits.longText),
+  evidenceIds: z.array(z.string()).max(50, 'must list at most 50 items').nullish(),
+});
+
+/**
+ * REVIEWER or above. One vote per reviewer and claim: a second call replaces the first. The
+ * verdict is recomputed from all the claim's votes in the same transaction, under the claim's
+ * row lock, so two reviewers voting at the same instant both count.
+ */
+export async function castVote(ctx: RequestContext, input: CastVoteInput): Promise<{ vote: VoteEntity; claim: ClaimEntity }> {
+  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const claimId = decodeGlobalId(input.claimId, 'Claim');
+  const fields = parseInput(castVoteInput, input);
+  const evidenceIds = [...new Set((fields.evidenceIds ?? []).map((id) => decodeGlobalId(id, 'Evidence')))];
+  return transact(ctx, async (tx) => {
+    const locked = await lockClaim(tx, claimId);
+    assertVotingOpen(locked);
+    const cited = await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId });
+    if (cited !== evidenceIds.length) throw badInput('evidenceIds must name evidence of the same claim', 'evidenceIds');
+    const at = new Date();
+    const [vote] = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(VoteEntity)
+      .values({ claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, createdAt: at, updatedAt: at })
+      .orUpdate(['rating', 'rationale', 'updated_at'], ['claim_id', 'reviewer_id'])
+      .returning('*')
+      .execute()
+      .then((result) => result.raw as Record<string, unknown>[]);
+    await tx.delete(VoteEvidenceEntity, { voteId: vote.id });
+    if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id as string, evidenceId })));
+    const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
+    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log });
+    return { vote: (await tx.findOneByOrFail(VoteEntity, { id: vote.id as string })), claim: locked.claim };
+  });
+}
+
+/** REVIEWER or above: removes the reviewer's own vote; CONFLICT when there is none. */
+export async function retractVote(ctx: RequestContext, input: RetractVoteInput): Promise<ClaimEntity> {
+  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const claimId = decodeGlobalId(input.claimId, 'Claim');
+  return transact(ctx, async (tx) => {
+    const locked = await lockClaim(tx, claimId);
+    assertVotingOpen(locked);
+    const removed = await tx.delete(VoteEntity, { claimId, reviewerId: actor.id });
+    if (!removed.affected) throw conflict('You have no vote on this claim');
+    const at = new Date();
+    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log: [{ type: ActivityType.VoteRetracted, claimId, actorId: actor.id }] });
+    return locked.claim;
+  });
+}
+
+async function recomputeAndLog(
+  tx: EntityManager,
+  { claim, event }: LockedClaim,
+  change: { at: Date; actorId: string; log: NewActivity[] },
+): Promise<void> {
+  await changeVerdict(tx, claim, await ruleVerdict(tx, claim, policyOf(event)), change);
+  await appendActivity(tx, event.id, change.log, change.at);
+}
+
+function assertVotingOpen({ claim, event }: LockedClaim): void {
+  assertEventOpen(event);
+  if (claim.duplicateOfId) throw conflict('The claim is a duplicate; vote on its original');
+  if (claim.verdictStatus === VerdictStatus.Published) throw conflict('The verdict is published; votes are closed until it is reopened');
+}
+
+/** A claim's votes, oldest first. */
+export async function claimVotes(
+  ctx: RequestContext,
+  claim: ClaimEntity,
+  args: { first?: number | null; after?: string | null },
+): Promise<ConnectionModel<VoteEntity>> {
+  const order = ListOrders.votesOldest;
+  const request = pageRequest(order, args.first, args.after);
+  const rows = await ctx.loaders.votesPage.load({ parentId: claim.id, ...request });
+  return toConnection(order, rows, request, () => ctx.loaders.votesCount.load(claim.id));
+}
