@@ -10,6 +10,7 @@ import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
+import { initialVerdictColumns } from './verdict-changes';
 
 const submitClaimInput = z.object({
   statement: text(Limits.statement),
@@ -39,6 +40,7 @@ export async function submitClaim(
         language: fields.language ?? null,
         firstSeenAt: fields.firstSeenAt ?? null,
         submittedById: actor.id,
+        ...initialVerdictColumns(new Date()),
       }),
     );
     await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType } from '../generated/graphql';
+import { ActivityType, VerdictStatus } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
@@ -76,6 +76,22 @@ export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]):
     byClaim.set(claimId, [...(byClaim.get(claimId) ?? []), { rating, organization }]);
   }
   return byClaim;
+}
+
+/** The verdict of a new claim: UNVERIFIED, no votes, version 0. */
+export function initialVerdictColumns(at: Date): Partial<ClaimEntity> {
+  return verdictColumns({
+    status: VerdictStatus.Unverified,
+    rating: null,
+    agreement: 0,
+    voteCount: 0,
+    tally: [],
+    version: 0,
+    updatedAt: at,
+    publishedAt: null,
+    publishedById: null,
+    summary: null,
+  });
 }
 
 function verdictColumns(verdict: VerdictState): Partial<ClaimEntity> {

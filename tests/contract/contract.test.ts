@@ -1,0 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+test('the schema keeps the contract: no breaking change, every operation valid', () => {
+  const root = join(__dirname, '../..');
+  const run = spawnSync(process.execPath, [join(root, '../shared/contract/check.mjs')], { cwd: root, encoding: 'utf8' });
+  expect(run.stdout).toContain('contract: 0 breaking changes, 0 invalid of');
+  expect(run.status).toBe(0);
+});
