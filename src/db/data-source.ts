@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { types } from 'pg';
-import { DataSource, Logger } from 'typeorm';
+import { DataSource, Logger, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
 import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
@@ -60,7 +60,10 @@ export async function migrate(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock(7261001)');
-    await dataSource.runMigrations({ transaction: 'each' });
+    // On the lock's own connection: the PGlite pool has only one.
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    await executor.executePendingMigrations();
   } finally {
     await runner.query('SELECT pg_advisory_unlock(7261001)').catch(() => undefined);
     await runner.release();

@@ -10,7 +10,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const poolSize = { postgresql: 10, pglite: 4 };
+// pglite-socket forwards each connection's protocol messages to PGlite's single session one
+// by one: outside a transaction, two connections' Parse/Bind/Execute interleave and clobber
+// each other's unnamed statements. One connection serialises them; PGlite runs one query at
+// a time anyway, so nothing is lost.
+const poolSize = { postgresql: 10, pglite: 1 };
 
 /**
  * Opens the configured database and brings its schema up to date: PostgreSQL at DATABASE_URL,

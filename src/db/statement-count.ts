@@ -1,19 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+/**
+ * Counts the SQL statements that one request sends, wherever in its async work they are
+ * sent (resolvers, DataLoader batches, transactions): the TypeORM logger calls countStatement.
+ */
 const counter = new AsyncLocalStorage<{ statements: number }>();
 
-/** Runs work with a statement counter of its own and returns how many SQL statements it sent. */
-export async function countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const tally = { statements: 0 };
-  const result = await counter.run(tally, work);
-  return { result, statements: tally.statements };
+/** Runs work, and everything it starts, with a statement counter of its own. */
+export function withStatementCount<T>(work: () => T): T {
+  return counter.run({ statements: 0 }, work);
 }
 
-/** Binds a counter to the current async context, for work whose end is observed elsewhere. */
-export function enterStatementCount(): { statements: number } {
-  const tally = { statements: 0 };
-  counter.enterWith(tally);
-  return tally;
+/** Statements sent so far by the current request; undefined outside withStatementCount. */
+export function currentStatementCount(): number | undefined {
+  return counter.getStore()?.statements;
 }
 
 export function countStatement(): void {

@@ -93,6 +93,11 @@ export function outcomeChanged(before: VerdictOutcome, after: VerdictOutcome): b
     before.rating !== after.rating ||
     before.agreement !== after.agreement ||
     before.voteCount !== after.voteCount ||
-    JSON.stringify(before.tally) !== JSON.stringify(after.tally)
+    !sameTally(before.tally, after.tally)
   );
+}
+
+// Field by field, not by JSON text: a tally read back from jsonb has its keys in another order.
+function sameTally(a: readonly RatingCount[], b: readonly RatingCount[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entry.rating === b[i].rating && entry.votes === b[i].votes);
 }

@@ -7,6 +7,7 @@ import cors from 'cors';
 import express from 'express';
 import type { Config } from '../config/config';
 import { Database, isReady, openDatabase } from '../db/database';
+import { currentStatementCount, withStatementCount } from '../db/statement-count';
 import { formatError } from '../graphql/errors';
 import { buildSchema } from '../graphql/schema';
 import type { AppServices, RequestContext } from '../services/request-context';
@@ -37,7 +38,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      errorLogging(logger),
+      ...(config.production ? [] : [statementCountHeader]),
+    ],
   });
   await apollo.start();
 
@@ -51,6 +56,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     '/graphql',
     cors(),
     express.json({ limit: '100kb' }),
+    // After the body is read: from here on, every statement of the request is counted.
+    (_req: express.Request, _res: express.Response, next: express.NextFunction) => withStatementCount(next),
     expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
   );
   httpServer.on('request', web);
@@ -85,6 +92,21 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     });
   });
 }
+
+/**
+ * Outside production, each response says how many SQL statements it took (x-sql-statements),
+ * so that N+1 queries show up in development and in tests.
+ */
+const statementCountHeader = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }: { response: { http: { headers: Map<string, string> } } }) {
+        const statements = currentStatementCount();
+        if (statements !== undefined) response.http.headers.set('x-sql-statements', String(statements));
+      },
+    };
+  },
+};
 
 /** Unexpected errors are logged in full here, since clients only see INTERNAL_SERVER_ERROR. */
 function errorLogging(logger: Logger) {

@@ -10,6 +10,7 @@ export const contractOperationNames = parse(contractDocument)
 
 export interface GraphQLResponse<T = any> {
   status: number;
+  headers: Headers;
   data?: T;
   errors?: { message: string; extensions?: { code?: string; [key: string]: unknown }; path?: string[] }[];
 }
@@ -46,8 +47,8 @@ export class ApiClient {
       },
       body: JSON.stringify(body),
     });
-    const json = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-    return { status: response.status, ...json };
+    const json = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+    return { status: response.status, headers: response.headers, ...json };
   }
 }
 

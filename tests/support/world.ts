@@ -20,11 +20,20 @@ export class World {
     this.anonymous = new ApiClient(url);
   }
 
-  /** A world on a fresh server: its first account becomes the ADMIN. */
+  /**
+   * A world on a server: the server's first account becomes the ADMIN. Only the first account
+   * can be one, so every world of the same server (one per test) shares that admin account.
+   */
   static async create(url: string): Promise<World> {
-    const admin = await signUp(new ApiClient(url), { displayName: 'Admin', organization: 'Desk' });
-    return new World(url, admin);
+    let admin = World.admins.get(url);
+    if (!admin) {
+      admin = signUp(new ApiClient(url), { displayName: 'Admin', organization: 'Desk' });
+      World.admins.set(url, admin);
+    }
+    return new World(url, await admin);
   }
+
+  private static readonly admins = new Map<string, Promise<Member>>();
 
   async reviewer(organization: string | null = 'Vlast.kz', role?: 'OBSERVER' | 'REVIEWER' | 'EDITOR' | 'ADMIN'): Promise<Member> {
     const member = await signUp(this.anonymous, { displayName: `Reviewer ${organization}`, organization });
