@@ -38,6 +38,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     csrfPrevention: true,
+    // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and exit non-zero.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       errorLogging(logger),
