@@ -34,13 +34,15 @@ export async function openDatabase(config: Config): Promise<Database> {
     await embedded?.stop();
     throw error;
   }
+  let closing: Promise<void> | undefined;
   return {
     dataSource,
     kind,
-    async close() {
-      await dataSource.destroy();
-      await embedded?.stop();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await dataSource.destroy();
+        await embedded?.stop();
+      })()),
   };
 }
 

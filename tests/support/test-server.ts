@@ -20,8 +20,11 @@ export const onPostgres = Boolean(testDatabaseUrl);
  * A real server on a free port with a database of its own: a new PostgreSQL database, or a
  * new PGlite data directory, migrated from scratch, and removed again by stop().
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = onPostgres ? await createPostgresDatabase(testDatabaseUrl!) : await createDataDir();
+export async function startTestServer(
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+): Promise<TestServer> {
+  database ??= await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -39,9 +42,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     server,
     async stop() {
       await server.stop();
-      await database.drop();
+      await database!.drop();
     },
   };
+}
+
+export interface TestDatabase {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database: a new PostgreSQL database, or a new PGlite data directory. */
+export function createTestDatabase(): Promise<TestDatabase> {
+  return onPostgres ? createPostgresDatabase(testDatabaseUrl!) : createDataDir();
 }
 
 async function createDataDir() {
