@@ -38,6 +38,8 @@ export const httpUrl = z
   .string()
   .trim()
   .max(Limits.url, `must be at most ${Limits.url} characters`)
+  // The URL parser accepts NUL (it percent-encodes or strips it), but the raw text is what is stored.
+  .refine(noNul, 'must not contain NUL characters')
   .refine(isHttpUrl, 'must be an http(s) URL');
 
 export const optionalHttpUrl = httpUrl.nullish();

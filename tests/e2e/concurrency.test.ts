@@ -32,7 +32,7 @@ async function readLog(api: ApiClient, eventId: string, after: string | null = n
   }
 }
 
-const positionOf = (cursor: string) => decodeCursor('lg', cursor, 'sn')[1] as number;
+const positionOf = (cursor: string) => decodeCursor('lg', cursor, 'un')[1] as number;
 
 test('30 reviewers of 3 organisations voting and re-voting on 10 claims at once lose nothing', async () => {
   const world = await World.create(server.url);
