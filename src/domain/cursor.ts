@@ -10,7 +10,8 @@ export function encodeCursor(kind: string, key: CursorKey): string {
 
 /**
  * Reads a cursor made by encodeCursor for the same kind of list and key shape
- * ('s' string, 'n' integer); BAD_USER_INPUT for anything else.
+ * ('s' string, 'n' integer, 't' time in ms that a Date can hold, 'u' uuid); BAD_USER_INPUT
+ * for anything else. Key parts reach SQL as timestamptz and uuid, so a forged one stops here.
  */
 export function decodeCursor(kind: string, cursor: string, shape: string): (string | number)[] {
   const invalid = badInput('Invalid cursor', 'after');
@@ -23,9 +24,22 @@ export function decodeCursor(kind: string, cursor: string, shape: string): (stri
   }
   if (!Array.isArray(parts) || parts[0] !== kind || parts.length !== shape.length + 1) throw invalid;
   const key = parts.slice(1);
-  const fits = key.every((value, i) =>
-    shape[i] === 'n' ? Number.isSafeInteger(value) && (value as number) >= 0 : typeof value === 'string' && value.length <= 100,
-  );
-  if (!fits) throw invalid;
+  if (!key.every((value, i) => fitsShape(value, shape[i]))) throw invalid;
   return key as (string | number)[];
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const latestDateMs = 8.64e15;
+
+function fitsShape(value: unknown, letter: string): boolean {
+  switch (letter) {
+    case 'n':
+      return Number.isSafeInteger(value) && (value as number) >= 0;
+    case 't':
+      return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= latestDateMs;
+    case 'u':
+      return typeof value === 'string' && uuid.test(value);
+    default:
+      return typeof value === 'string' && value.length <= 100;
+  }
 }

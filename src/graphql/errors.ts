@@ -55,7 +55,9 @@ const apolloCodes = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
-    return { ...formatted, message: original.message, extensions: toGraphQLError(original).extensions };
+    // extensions.http only steers Apollo's status for errors raised before execution; never show it.
+    const { http: _status, ...extensions } = toGraphQLError(original).extensions;
+    return { ...formatted, message: original.message, extensions };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && (apolloCodes.has(code) || Object.values(ErrorCode).includes(code as ErrorCode))) {

@@ -7,11 +7,11 @@ import type { ListOrder } from './pagination';
 
 /** Every ordered list of the API: the key each is sorted by, id last to break ties. */
 export const ListOrders = {
-  eventsNewest: { kind: 'ev', shape: 'ns', keyOf: (e: BreakingEventEntity) => [e.createdAt.getTime(), e.id] },
-  claimsNewest: { kind: 'cn', shape: 'ns', keyOf: (c: ClaimEntity) => [c.createdAt.getTime(), c.id] },
-  claimsRecentlyUpdated: { kind: 'cu', shape: 'ns', keyOf: (c: ClaimEntity) => [c.verdictUpdatedAt.getTime(), c.id] },
-  evidenceOldest: { kind: 'ed', shape: 'ns', keyOf: (e: EvidenceEntity) => [e.createdAt.getTime(), e.id] },
-  votesOldest: { kind: 'vo', shape: 'ns', keyOf: (v: VoteEntity) => [v.createdAt.getTime(), v.id] },
+  eventsNewest: { kind: 'ev', shape: 'tu', keyOf: (e: BreakingEventEntity) => [e.createdAt.getTime(), e.id] },
+  claimsNewest: { kind: 'cn', shape: 'tu', keyOf: (c: ClaimEntity) => [c.createdAt.getTime(), c.id] },
+  claimsRecentlyUpdated: { kind: 'cu', shape: 'tu', keyOf: (c: ClaimEntity) => [c.verdictUpdatedAt.getTime(), c.id] },
+  evidenceOldest: { kind: 'ed', shape: 'tu', keyOf: (e: EvidenceEntity) => [e.createdAt.getTime(), e.id] },
+  votesOldest: { kind: 'vo', shape: 'tu', keyOf: (v: VoteEntity) => [v.createdAt.getTime(), v.id] },
   /** An event's log: the same cursor for Query.activity, Claim.history and subscriptions. */
-  activity: { kind: 'lg', shape: 'sn', keyOf: (a: ActivityEntity) => [a.eventId, a.position] },
+  activity: { kind: 'lg', shape: 'un', keyOf: (a: ActivityEntity) => [a.eventId, a.position] },
 } satisfies Record<string, ListOrder<never>>;

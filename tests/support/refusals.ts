@@ -3,7 +3,7 @@ import type { GraphQLResponse } from './client';
 // What must never reach a client: a stack frame, or the text of an SQL statement or driver error.
 const stackTrace = /\n\s+at |\bat .+:\d+:\d+|\.[cm]?[jt]s:\d+|node_modules/;
 const sqlText =
-  /\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b|duplicate key|violates|constraint|relation "|syntax error|QueryFailedError|invalid input syntax/i;
+  /\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b|duplicate key|violates|constraint|relation "|syntax error at or near|QueryFailedError|invalid input syntax/i;
 
 /**
  * Asserts that a call was refused with exactly one error of the contract's `code`, whose
@@ -22,6 +22,7 @@ export function expectSafeErrors(response: GraphQLResponse): void {
     expect(error.message).not.toMatch(sqlText);
     expect(error.extensions).not.toHaveProperty('stacktrace');
     expect(error.extensions).not.toHaveProperty('exception');
+    expect(error.extensions).not.toHaveProperty('http');
     expect(JSON.stringify(error.extensions)).not.toMatch(sqlText);
   }
 }
