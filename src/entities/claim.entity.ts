@@ -1,11 +1,11 @@
 import { Column, Entity } from 'typeorm';
 import type { Rating, VerdictStatus } from '../generated/graphql';
 import type { RatingCount } from '../domain/verdict';
-import { BaseEntity } from './base.entity';
+import { IdempotentEntity } from './idempotent';
 
 /** A claim as it circulates, with its current verdict (for a duplicate: its original's). */
 @Entity('claims')
-export class ClaimEntity extends BaseEntity {
+export class ClaimEntity extends IdempotentEntity {
   @Column('uuid', { name: 'event_id' })
   eventId: string;
 
@@ -23,9 +23,6 @@ export class ClaimEntity extends BaseEntity {
 
   @Column({ type: 'timestamptz', name: 'first_seen_at', precision: 3, nullable: true })
   firstSeenAt: Date | null;
-
-  @Column('uuid', { name: 'submitted_by_id', nullable: true })
-  submittedById: string | null;
 
   @Column('uuid', { name: 'duplicate_of_id', nullable: true })
   duplicateOfId: string | null;

@@ -1,9 +1,9 @@
 import { Column, Entity } from 'typeorm';
 import type { Stance } from '../generated/graphql';
-import { BaseEntity } from './base.entity';
+import { IdempotentEntity } from './idempotent';
 
 @Entity('evidence')
-export class EvidenceEntity extends BaseEntity {
+export class EvidenceEntity extends IdempotentEntity {
   @Column('uuid', { name: 'claim_id' })
   claimId: string;
 
@@ -18,7 +18,4 @@ export class EvidenceEntity extends BaseEntity {
 
   @Column('text', { nullable: true })
   excerpt: string | null;
-
-  @Column('uuid', { name: 'submitted_by_id', nullable: true })
-  submittedById: string | null;
 }

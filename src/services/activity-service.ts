@@ -1,6 +1,6 @@
 import { ActivityEntity } from '../entities/activity.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
-import { badInput } from '../domain/errors';
+import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
@@ -18,6 +18,7 @@ export async function eventActivity(
   const order = ListOrders.activity;
   const request = pageRequest(order, args.first, args.after, 100);
   const afterPosition = positionAfter(request.after, eventId);
+  if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   const rows = await ctx.app.dataSource.getRepository(ActivityEntity).createQueryBuilder('a')
     .where('a.event_id = :eventId AND a.position > :afterPosition', { eventId, afterPosition })
     .orderBy('a.position', 'ASC')

@@ -11,6 +11,7 @@ import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
 import { initialVerdictColumns } from './verdict-changes';
+import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
 const submitClaimInput = z.object({
   statement: text(Limits.statement),
@@ -28,7 +29,10 @@ export async function submitClaim(
   const actor = requireRole(ctx.viewer, Role.Reviewer);
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(submitClaimInput, input);
+  const idempotency = idempotencyOf(input.idempotencyKey, { eventId, ...fields });
   const claim = await transact(ctx, async (tx) => {
+    const retried = await findIdempotentResult(tx, ClaimEntity, actor.id, idempotency);
+    if (retried) return retried;
     const event = await lockEvent(tx, eventId, 'pessimistic_read');
     assertEventOpen(event);
     const created = await tx.save(
@@ -40,6 +44,7 @@ export async function submitClaim(
         language: fields.language ?? null,
         firstSeenAt: fields.firstSeenAt ?? null,
         submittedById: actor.id,
+        ...idempotencyColumns(idempotency),
         ...initialVerdictColumns(new Date()),
       }),
     );

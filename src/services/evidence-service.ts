@@ -11,6 +11,7 @@ import { assertEventOpen, lockClaim } from './claim-locks';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
+import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
 const addEvidenceInput = z.object({
   url: httpUrl.nullish(),
@@ -24,7 +25,10 @@ export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput):
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(addEvidenceInput, input);
   if (!fields.url && !fields.title && !fields.excerpt) throw badInput('Evidence needs a url, a title or an excerpt', 'excerpt');
+  const idempotency = idempotencyOf(input.idempotencyKey, { claimId, stance: input.stance, ...fields });
   return transact(ctx, async (tx) => {
+    const retried = await findIdempotentResult(tx, EvidenceEntity, actor.id, idempotency);
+    if (retried) return retried;
     const { event } = await lockClaim(tx, claimId);
     assertEventOpen(event);
     const evidence = await tx.save(
@@ -35,6 +39,7 @@ export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput):
         title: fields.title ?? null,
         excerpt: fields.excerpt ?? null,
         submittedById: actor.id,
+        ...idempotencyColumns(idempotency),
       }),
     );
     await appendActivity(tx, event.id, [{ type: ActivityType.EvidenceAdded, claimId, actorId: actor.id }], evidence.createdAt);

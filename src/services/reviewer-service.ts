@@ -26,7 +26,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<A
   const fields = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(fields.password);
   const reviewer = await transact(ctx, async (tx) => {
-    // One sign-up at a time decides who is first, so two cannot both become ADMIN.
+    // One sign-up or role change at a time: two cannot both become the first ADMIN.
     await tx.query('SELECT pg_advisory_xact_lock(7261002)');
     const first = (await tx.count(ReviewerEntity)) === 0;
     const row = tx.create(ReviewerEntity, {
@@ -65,8 +65,12 @@ export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRol
   requireRole(ctx.viewer, Role.Admin);
   const reviewerId = decodeGlobalId(input.reviewerId, 'Reviewer');
   return transact(ctx, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7261002)'); // the same lock as sign-up: one role change at a time
     const reviewer = await tx.findOne(ReviewerEntity, { where: { id: reviewerId }, lock: { mode: 'pessimistic_write' } });
     if (!reviewer) throw notFound('Reviewer');
+    if (reviewer.role === Role.Admin && input.role !== Role.Admin && (await tx.countBy(ReviewerEntity, { role: Role.Admin })) === 1) {
+      throw conflict('This is the last ADMIN; make another reviewer ADMIN first');
+    }
     reviewer.role = input.role;
     return tx.save(reviewer);
   });

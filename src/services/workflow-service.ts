@@ -52,6 +52,7 @@ export async function markDuplicate(ctx: RequestContext, input: MarkDuplicateInp
     const [{ claim, event }, { claim: original }] = await lockClaims(tx, [claimId, originalId]);
     if (original.duplicateOfId) throw conflict('The original is itself a duplicate; name its original instead');
     if (claim.duplicateOfId) throw conflict('The claim is already marked as a duplicate');
+    if (claim.verdictStatus === VerdictStatus.Published) throw conflict('The claim is published; reopen it first');
     const change = { at: new Date(), actorId: actor.id, log: [] as NewActivity[] };
     await tx.update(ClaimEntity, { id: claim.id }, { duplicateOfId: original.id });
     claim.duplicateOfId = original.id;
