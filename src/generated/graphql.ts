@@ -104,6 +104,11 @@ export type Query = {
   __typename?: 'Query';
   /** The event's activity log in order, for clients catching up after a disconnect. first is at most 100; NOT_FOUND for no such event. */
   activity: ActivityConnection;
+  claim?: Maybe<Claim>;
+  /** Claims across events, newest first unless orderBy says otherwise. first is at most 100. */
+  claims: ClaimConnection;
+  /** Claims of an event (or of all events) that read like the given text, best match first. */
+  similarClaims: Array<ClaimMatch>;
   /** Any object by its global ID; null when it names nothing. Reviewers are null for anonymous clients. */
   node?: Maybe<Node>;
   /** Events, newest first. first is at most 100. */
@@ -111,11 +116,6 @@ export type Query = {
   event?: Maybe<Event>;
   /** The signed-in reviewer; null for an anonymous client. */
   viewer?: Maybe<Reviewer>;
-  claim?: Maybe<Claim>;
-  /** Claims across events, newest first unless orderBy says otherwise. first is at most 100. */
-  claims: ClaimConnection;
-  /** Claims of an event (or of all events) that read like the given text, best match first. */
-  similarClaims: Array<ClaimMatch>;
 };
 
 
@@ -123,23 +123,6 @@ export type QueryActivityArgs = {
   eventId: Scalars['ID']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryNodeArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryEventsArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<EventStatus>;
-};
-
-
-export type QueryEventArgs = {
-  id: Scalars['ID']['input'];
 };
 
 
@@ -160,6 +143,23 @@ export type QuerySimilarClaimsArgs = {
   text: Scalars['String']['input'];
   eventId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEventsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<EventStatus>;
+};
+
+
+export type QueryEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Subscription = {
@@ -188,21 +188,201 @@ export type SubscriptionActivityArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type Node = {
-  /** Opaque global ID, unique across all types. */
+export const Rating = {
+  True: 'TRUE',
+  MostlyTrue: 'MOSTLY_TRUE',
+  Mixed: 'MIXED',
+  Misleading: 'MISLEADING',
+  MostlyFalse: 'MOSTLY_FALSE',
+  False: 'FALSE',
+  Unverifiable: 'UNVERIFIABLE'
+} as const;
+
+export type Rating = typeof Rating[keyof typeof Rating];
+export const VerdictStatus = {
+  /** No votes yet. */
+  Unverified: 'UNVERIFIED',
+  /** Fewer votes than the event's quorum. */
+  InReview: 'IN_REVIEW',
+  /** Quorum reached, but no rating has the agreement that the policy requires. */
+  Contested: 'CONTESTED',
+  /** One rating has the agreement that the policy requires. */
+  Consensus: 'CONSENSUS',
+  /** An editor published the verdict; votes are closed until the claim is reopened. */
+  Published: 'PUBLISHED'
+} as const;
+
+export type VerdictStatus = typeof VerdictStatus[keyof typeof VerdictStatus];
+export type Claim = Node & {
+  __typename?: 'Claim';
   id: Scalars['ID']['output'];
+  event: Event;
+  /** The claim as it circulates, in one sentence. */
+  statement: Scalars['String']['output'];
+  context?: Maybe<Scalars['String']['output']>;
+  /** Where the claim was seen. */
+  sourceUrl?: Maybe<Scalars['String']['output']>;
+  /** BCP-47 language tag of the statement, such as ru or kk. */
+  language?: Maybe<Scalars['String']['output']>;
+  firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Null for anonymous clients, to protect reviewers. */
+  submittedBy?: Maybe<Reviewer>;
+  createdAt: Scalars['DateTime']['output'];
+  /** For a duplicate, its original's verdict. */
+  verdict: Verdict;
+  evidence: EvidenceConnection;
+  votes: VoteConnection;
+  /** The signed-in reviewer's own vote on this claim. */
+  viewerVote?: Maybe<Vote>;
+  duplicateOf?: Maybe<Claim>;
+  /** Verdict changes of this claim, oldest first. */
+  history: VerdictChangeConnection;
+  /** schema.org ClaimReview JSON-LD of the published verdict; null until published. */
+  claimReview?: Maybe<Scalars['JSON']['output']>;
 };
 
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-  endCursor?: Maybe<Scalars['String']['output']>;
+
+export type ClaimEvidenceArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  stance?: InputMaybe<Stance>;
+};
+
+
+export type ClaimVotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type ClaimHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Verdict = {
+  __typename?: 'Verdict';
+  status: VerdictStatus;
+  /** The agreed rating in CONSENSUS and PUBLISHED; otherwise the leading rating, or null with no votes or a tie for the lead. */
+  rating?: Maybe<Rating>;
+  /** Share of the votes behind the leading rating, from 0 to 1; 0 with no votes. */
+  agreement: Scalars['Float']['output'];
+  voteCount: Scalars['Int']['output'];
+  /** Ratings that have votes, most votes first. */
+  tally: Array<RatingCount>;
+  /** Starts at 0 and goes up by one with every change of this verdict. */
+  version: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  publishedBy?: Maybe<Reviewer>;
+  /** The editor's published summary. */
+  summary?: Maybe<Scalars['String']['output']>;
+};
+
+export type RatingCount = {
+  __typename?: 'RatingCount';
+  rating: Rating;
+  votes: Scalars['Int']['output'];
+};
+
+export type ClaimFilter = {
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<Array<VerdictStatus>>;
+  rating?: InputMaybe<Array<Rating>>;
+  /** Full-text search over statement and context, in Russian, English and any other language word by word. */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+export const ClaimOrder = {
+  Newest: 'NEWEST',
+  /** Most recent verdict change first. */
+  RecentlyUpdated: 'RECENTLY_UPDATED'
+} as const;
+
+export type ClaimOrder = typeof ClaimOrder[keyof typeof ClaimOrder];
+export type ClaimMatch = {
+  __typename?: 'ClaimMatch';
+  claim: Claim;
+  /** Similarity from 0 to 1. */
+  score: Scalars['Float']['output'];
+};
+
+export type SubmitClaimInput = {
+  eventId: Scalars['ID']['input'];
+  /** 1 to 1,000 characters. */
+  statement: Scalars['String']['input'];
+  context?: InputMaybe<Scalars['String']['input']>;
+  /** An http(s) URL. */
+  sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  language?: InputMaybe<Scalars['String']['input']>;
+  firstSeenAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A retry with the same key by the same reviewer returns the first result instead of a second claim. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SubmitClaimPayload = {
+  __typename?: 'SubmitClaimPayload';
+  claim: Claim;
+  /** Claims already in the event that read like this one, best match first. */
+  similar: Array<ClaimMatch>;
+};
+
+export type PublishVerdictInput = {
+  claimId: Scalars['ID']['input'];
+  summary: Scalars['String']['input'];
+};
+
+export type PublishVerdictPayload = {
+  __typename?: 'PublishVerdictPayload';
+  claim: Claim;
+};
+
+export type ReopenClaimInput = {
+  claimId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type ReopenClaimPayload = {
+  __typename?: 'ReopenClaimPayload';
+  claim: Claim;
+};
+
+export type MarkDuplicateInput = {
+  claimId: Scalars['ID']['input'];
+  duplicateOfId: Scalars['ID']['input'];
+};
+
+export type MarkDuplicatePayload = {
+  __typename?: 'MarkDuplicatePayload';
+  claim: Claim;
+};
+
+export type ClaimConnection = {
+  __typename?: 'ClaimConnection';
+  edges: Array<ClaimEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ClaimEdge = {
+  __typename?: 'ClaimEdge';
+  cursor: Scalars['String']['output'];
+  node: Claim;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** REVIEWER or above. Not on a closed event. */
+  submitClaim: SubmitClaimPayload;
+  /** EDITOR or ADMIN. Only a claim in CONSENSUS can be published, with its agreed rating. */
+  publishVerdict: PublishVerdictPayload;
+  /** EDITOR or ADMIN. Takes a published claim back to voting, as a recorded correction. */
+  reopenClaim: ReopenClaimPayload;
+  /**
+   * EDITOR or ADMIN. The duplicate takes no votes; its verdict is its original's. The original must be
+   * in the same event and not itself a duplicate; a published claim must be reopened first.
+   */
+  markDuplicate: MarkDuplicatePayload;
   /** EDITOR or ADMIN. */
   openEvent: OpenEventPayload;
   /** EDITOR or ADMIN. A policy change recomputes every verdict of the event that is not published. */
@@ -217,21 +397,30 @@ export type Mutation = {
   logIn: AuthPayload;
   /** ADMIN only. Demoting the last ADMIN is CONFLICT. */
   setReviewerRole: SetReviewerRolePayload;
-  /** REVIEWER or above. Not on a closed event. */
-  submitClaim: SubmitClaimPayload;
-  /** EDITOR or ADMIN. Only a claim in CONSENSUS can be published, with its agreed rating. */
-  publishVerdict: PublishVerdictPayload;
-  /** EDITOR or ADMIN. Takes a published claim back to voting, as a recorded correction. */
-  reopenClaim: ReopenClaimPayload;
-  /**
-   * EDITOR or ADMIN. The duplicate takes no votes; its verdict is its original's. The original must be
-   * in the same event and not itself a duplicate; a published claim must be reopened first.
-   */
-  markDuplicate: MarkDuplicatePayload;
   /** REVIEWER or above. One vote per reviewer and claim: a second call replaces the first. Not on a closed event, a published claim or a duplicate. */
   castVote: CastVotePayload;
   /** REVIEWER or above. Removes the reviewer's own vote; CONFLICT when there is none. */
   retractVote: RetractVotePayload;
+};
+
+
+export type MutationSubmitClaimArgs = {
+  input: SubmitClaimInput;
+};
+
+
+export type MutationPublishVerdictArgs = {
+  input: PublishVerdictInput;
+};
+
+
+export type MutationReopenClaimArgs = {
+  input: ReopenClaimInput;
+};
+
+
+export type MutationMarkDuplicateArgs = {
+  input: MarkDuplicateInput;
 };
 
 
@@ -270,26 +459,6 @@ export type MutationSetReviewerRoleArgs = {
 };
 
 
-export type MutationSubmitClaimArgs = {
-  input: SubmitClaimInput;
-};
-
-
-export type MutationPublishVerdictArgs = {
-  input: PublishVerdictInput;
-};
-
-
-export type MutationReopenClaimArgs = {
-  input: ReopenClaimInput;
-};
-
-
-export type MutationMarkDuplicateArgs = {
-  input: MarkDuplicateInput;
-};
-
-
 export type MutationCastVoteArgs = {
   input: CastVoteInput;
 };
@@ -297,6 +466,19 @@ export type MutationCastVoteArgs = {
 
 export type MutationRetractVoteArgs = {
   input: RetractVoteInput;
+};
+
+export type Node = {
+  /** Opaque global ID, unique across all types. */
+  id: Scalars['ID']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export const EventStatus = {
@@ -516,188 +698,6 @@ export type SetReviewerRolePayload = {
   reviewer: Reviewer;
 };
 
-export const Rating = {
-  True: 'TRUE',
-  MostlyTrue: 'MOSTLY_TRUE',
-  Mixed: 'MIXED',
-  Misleading: 'MISLEADING',
-  MostlyFalse: 'MOSTLY_FALSE',
-  False: 'FALSE',
-  Unverifiable: 'UNVERIFIABLE'
-} as const;
-
-export type Rating = typeof Rating[keyof typeof Rating];
-export const VerdictStatus = {
-  /** No votes yet. */
-  Unverified: 'UNVERIFIED',
-  /** Fewer votes than the event's quorum. */
-  InReview: 'IN_REVIEW',
-  /** Quorum reached, but no rating has the agreement that the policy requires. */
-  Contested: 'CONTESTED',
-  /** One rating has the agreement that the policy requires. */
-  Consensus: 'CONSENSUS',
-  /** An editor published the verdict; votes are closed until the claim is reopened. */
-  Published: 'PUBLISHED'
-} as const;
-
-export type VerdictStatus = typeof VerdictStatus[keyof typeof VerdictStatus];
-export type Claim = Node & {
-  __typename?: 'Claim';
-  id: Scalars['ID']['output'];
-  event: Event;
-  /** The claim as it circulates, in one sentence. */
-  statement: Scalars['String']['output'];
-  context?: Maybe<Scalars['String']['output']>;
-  /** Where the claim was seen. */
-  sourceUrl?: Maybe<Scalars['String']['output']>;
-  /** BCP-47 language tag of the statement, such as ru or kk. */
-  language?: Maybe<Scalars['String']['output']>;
-  firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Null for anonymous clients, to protect reviewers. */
-  submittedBy?: Maybe<Reviewer>;
-  createdAt: Scalars['DateTime']['output'];
-  /** For a duplicate, its original's verdict. */
-  verdict: Verdict;
-  evidence: EvidenceConnection;
-  votes: VoteConnection;
-  /** The signed-in reviewer's own vote on this claim. */
-  viewerVote?: Maybe<Vote>;
-  duplicateOf?: Maybe<Claim>;
-  /** Verdict changes of this claim, oldest first. */
-  history: VerdictChangeConnection;
-  /** schema.org ClaimReview JSON-LD of the published verdict; null until published. */
-  claimReview?: Maybe<Scalars['JSON']['output']>;
-};
-
-
-export type ClaimEvidenceArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  stance?: InputMaybe<Stance>;
-};
-
-
-export type ClaimVotesArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type ClaimHistoryArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type Verdict = {
-  __typename?: 'Verdict';
-  status: VerdictStatus;
-  /** The agreed rating in CONSENSUS and PUBLISHED; otherwise the leading rating, or null with no votes or a tie for the lead. */
-  rating?: Maybe<Rating>;
-  /** Share of the votes behind the leading rating, from 0 to 1; 0 with no votes. */
-  agreement: Scalars['Float']['output'];
-  voteCount: Scalars['Int']['output'];
-  /** Ratings that have votes, most votes first. */
-  tally: Array<RatingCount>;
-  /** Starts at 0 and goes up by one with every change of this verdict. */
-  version: Scalars['Int']['output'];
-  updatedAt: Scalars['DateTime']['output'];
-  publishedAt?: Maybe<Scalars['DateTime']['output']>;
-  publishedBy?: Maybe<Reviewer>;
-  /** The editor's published summary. */
-  summary?: Maybe<Scalars['String']['output']>;
-};
-
-export type RatingCount = {
-  __typename?: 'RatingCount';
-  rating: Rating;
-  votes: Scalars['Int']['output'];
-};
-
-export type ClaimFilter = {
-  eventId?: InputMaybe<Scalars['ID']['input']>;
-  status?: InputMaybe<Array<VerdictStatus>>;
-  rating?: InputMaybe<Array<Rating>>;
-  /** Full-text search over statement and context, in Russian, English and any other language word by word. */
-  search?: InputMaybe<Scalars['String']['input']>;
-};
-
-export const ClaimOrder = {
-  Newest: 'NEWEST',
-  /** Most recent verdict change first. */
-  RecentlyUpdated: 'RECENTLY_UPDATED'
-} as const;
-
-export type ClaimOrder = typeof ClaimOrder[keyof typeof ClaimOrder];
-export type ClaimMatch = {
-  __typename?: 'ClaimMatch';
-  claim: Claim;
-  /** Similarity from 0 to 1. */
-  score: Scalars['Float']['output'];
-};
-
-export type SubmitClaimInput = {
-  eventId: Scalars['ID']['input'];
-  /** 1 to 1,000 characters. */
-  statement: Scalars['String']['input'];
-  context?: InputMaybe<Scalars['String']['input']>;
-  /** An http(s) URL. */
-  sourceUrl?: InputMaybe<Scalars['String']['input']>;
-  language?: InputMaybe<Scalars['String']['input']>;
-  firstSeenAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** A retry with the same key by the same reviewer returns the first result instead of a second claim. */
-  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type SubmitClaimPayload = {
-  __typename?: 'SubmitClaimPayload';
-  claim: Claim;
-  /** Claims already in the event that read like this one, best match first. */
-  similar: Array<ClaimMatch>;
-};
-
-export type PublishVerdictInput = {
-  claimId: Scalars['ID']['input'];
-  summary: Scalars['String']['input'];
-};
-
-export type PublishVerdictPayload = {
-  __typename?: 'PublishVerdictPayload';
-  claim: Claim;
-};
-
-export type ReopenClaimInput = {
-  claimId: Scalars['ID']['input'];
-  reason: Scalars['String']['input'];
-};
-
-export type ReopenClaimPayload = {
-  __typename?: 'ReopenClaimPayload';
-  claim: Claim;
-};
-
-export type MarkDuplicateInput = {
-  claimId: Scalars['ID']['input'];
-  duplicateOfId: Scalars['ID']['input'];
-};
-
-export type MarkDuplicatePayload = {
-  __typename?: 'MarkDuplicatePayload';
-  claim: Claim;
-};
-
-export type ClaimConnection = {
-  __typename?: 'ClaimConnection';
-  edges: Array<ClaimEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type ClaimEdge = {
-  __typename?: 'ClaimEdge';
-  cursor: Scalars['String']['output'];
-  node: Claim;
-};
-
 export type Vote = Node & {
   __typename?: 'Vote';
   id: Scalars['ID']['output'];
@@ -821,10 +821,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
+    | ( ClaimEntity )
     | ( BreakingEventEntity )
     | ( EvidenceEntity )
     | ( ReviewerEntity )
-    | ( ClaimEntity )
     | ( VoteEntity )
   ;
 };
@@ -843,15 +843,33 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Rating: Rating;
+  VerdictStatus: VerdictStatus;
+  Claim: ResolverTypeWrapper<ClaimEntity>;
+  Verdict: ResolverTypeWrapper<VerdictState>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  RatingCount: ResolverTypeWrapper<RatingCount>;
+  ClaimFilter: ClaimFilter;
+  ClaimOrder: ClaimOrder;
+  ClaimMatch: ResolverTypeWrapper<ClaimMatchModel>;
+  SubmitClaimInput: SubmitClaimInput;
+  SubmitClaimPayload: ResolverTypeWrapper<Omit<SubmitClaimPayload, 'claim' | 'similar'> & { claim: ResolversTypes['Claim'], similar: Array<ResolversTypes['ClaimMatch']> }>;
+  PublishVerdictInput: PublishVerdictInput;
+  PublishVerdictPayload: ResolverTypeWrapper<Omit<PublishVerdictPayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
+  ReopenClaimInput: ReopenClaimInput;
+  ReopenClaimPayload: ResolverTypeWrapper<Omit<ReopenClaimPayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
+  MarkDuplicateInput: MarkDuplicateInput;
+  MarkDuplicatePayload: ResolverTypeWrapper<Omit<MarkDuplicatePayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
+  ClaimConnection: ResolverTypeWrapper<ConnectionModel<ClaimEntity>>;
+  ClaimEdge: ResolverTypeWrapper<Omit<ClaimEdge, 'node'> & { node: ResolversTypes['Claim'] }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   EventStatus: EventStatus;
   ConsensusPolicy: ResolverTypeWrapper<ConsensusPolicyModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ConsensusPolicyInput: ConsensusPolicyInput;
   Event: ResolverTypeWrapper<BreakingEventEntity>;
   EventStats: ResolverTypeWrapper<EventStatsModel>;
@@ -877,24 +895,6 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<AuthResult>;
   SetReviewerRoleInput: SetReviewerRoleInput;
   SetReviewerRolePayload: ResolverTypeWrapper<Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversTypes['Reviewer'] }>;
-  Rating: Rating;
-  VerdictStatus: VerdictStatus;
-  Claim: ResolverTypeWrapper<ClaimEntity>;
-  Verdict: ResolverTypeWrapper<VerdictState>;
-  RatingCount: ResolverTypeWrapper<RatingCount>;
-  ClaimFilter: ClaimFilter;
-  ClaimOrder: ClaimOrder;
-  ClaimMatch: ResolverTypeWrapper<ClaimMatchModel>;
-  SubmitClaimInput: SubmitClaimInput;
-  SubmitClaimPayload: ResolverTypeWrapper<Omit<SubmitClaimPayload, 'claim' | 'similar'> & { claim: ResolversTypes['Claim'], similar: Array<ResolversTypes['ClaimMatch']> }>;
-  PublishVerdictInput: PublishVerdictInput;
-  PublishVerdictPayload: ResolverTypeWrapper<Omit<PublishVerdictPayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
-  ReopenClaimInput: ReopenClaimInput;
-  ReopenClaimPayload: ResolverTypeWrapper<Omit<ReopenClaimPayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
-  MarkDuplicateInput: MarkDuplicateInput;
-  MarkDuplicatePayload: ResolverTypeWrapper<Omit<MarkDuplicatePayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
-  ClaimConnection: ResolverTypeWrapper<ConnectionModel<ClaimEntity>>;
-  ClaimEdge: ResolverTypeWrapper<Omit<ClaimEdge, 'node'> & { node: ResolversTypes['Claim'] }>;
   Vote: ResolverTypeWrapper<VoteEntity>;
   CastVoteInput: CastVoteInput;
   CastVotePayload: ResolverTypeWrapper<Omit<CastVotePayload, 'vote' | 'claim'> & { vote: ResolversTypes['Vote'], claim: ResolversTypes['Claim'] }>;
@@ -917,14 +917,29 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Subscription: Record<PropertyKey, never>;
+  Claim: ClaimEntity;
+  Verdict: VerdictState;
+  Float: Scalars['Float']['output'];
+  RatingCount: RatingCount;
+  ClaimFilter: ClaimFilter;
+  ClaimMatch: ClaimMatchModel;
+  SubmitClaimInput: SubmitClaimInput;
+  SubmitClaimPayload: Omit<SubmitClaimPayload, 'claim' | 'similar'> & { claim: ResolversParentTypes['Claim'], similar: Array<ResolversParentTypes['ClaimMatch']> };
+  PublishVerdictInput: PublishVerdictInput;
+  PublishVerdictPayload: Omit<PublishVerdictPayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
+  ReopenClaimInput: ReopenClaimInput;
+  ReopenClaimPayload: Omit<ReopenClaimPayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
+  MarkDuplicateInput: MarkDuplicateInput;
+  MarkDuplicatePayload: Omit<MarkDuplicatePayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
+  ClaimConnection: ConnectionModel<ClaimEntity>;
+  ClaimEdge: Omit<ClaimEdge, 'node'> & { node: ResolversParentTypes['Claim'] };
+  Mutation: Record<PropertyKey, never>;
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
-  Mutation: Record<PropertyKey, never>;
   ConsensusPolicy: ConsensusPolicyModel;
-  Float: Scalars['Float']['output'];
   ConsensusPolicyInput: ConsensusPolicyInput;
   Event: BreakingEventEntity;
   EventStats: EventStatsModel;
@@ -948,21 +963,6 @@ export type ResolversParentTypes = {
   AuthPayload: AuthResult;
   SetReviewerRoleInput: SetReviewerRoleInput;
   SetReviewerRolePayload: Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversParentTypes['Reviewer'] };
-  Claim: ClaimEntity;
-  Verdict: VerdictState;
-  RatingCount: RatingCount;
-  ClaimFilter: ClaimFilter;
-  ClaimMatch: ClaimMatchModel;
-  SubmitClaimInput: SubmitClaimInput;
-  SubmitClaimPayload: Omit<SubmitClaimPayload, 'claim' | 'similar'> & { claim: ResolversParentTypes['Claim'], similar: Array<ResolversParentTypes['ClaimMatch']> };
-  PublishVerdictInput: PublishVerdictInput;
-  PublishVerdictPayload: Omit<PublishVerdictPayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
-  ReopenClaimInput: ReopenClaimInput;
-  ReopenClaimPayload: Omit<ReopenClaimPayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
-  MarkDuplicateInput: MarkDuplicateInput;
-  MarkDuplicatePayload: Omit<MarkDuplicatePayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
-  ClaimConnection: ConnectionModel<ClaimEntity>;
-  ClaimEdge: Omit<ClaimEdge, 'node'> & { node: ResolversParentTypes['Claim'] };
   Vote: VoteEntity;
   CastVoteInput: CastVoteInput;
   CastVotePayload: Omit<CastVotePayload, 'vote' | 'claim'> & { vote: ResolversParentTypes['Vote'], claim: ResolversParentTypes['Claim'] };
@@ -1014,18 +1014,105 @@ export type VerdictChangeEdgeResolvers<ContextType = RequestContext, ParentType 
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   activity?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, RequireFields<QueryActivityArgs, 'eventId' | 'first'>>;
+  claim?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<QueryClaimArgs, 'id'>>;
+  claims?: Resolver<ResolversTypes['ClaimConnection'], ParentType, ContextType, RequireFields<QueryClaimsArgs, 'first' | 'orderBy'>>;
+  similarClaims?: Resolver<Array<ResolversTypes['ClaimMatch']>, ParentType, ContextType, RequireFields<QuerySimilarClaimsArgs, 'text' | 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
-  claim?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<QueryClaimArgs, 'id'>>;
-  claims?: Resolver<ResolversTypes['ClaimConnection'], ParentType, ContextType, RequireFields<QueryClaimsArgs, 'first' | 'orderBy'>>;
-  similarClaims?: Resolver<Array<ResolversTypes['ClaimMatch']>, ParentType, ContextType, RequireFields<QuerySimilarClaimsArgs, 'text' | 'first'>>;
 };
 
 export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   verdictChanged?: SubscriptionResolver<ResolversTypes['VerdictChange'], "verdictChanged", ParentType, ContextType, Partial<SubscriptionVerdictChangedArgs>>;
   activity?: SubscriptionResolver<ResolversTypes['Activity'], "activity", ParentType, ContextType, RequireFields<SubscriptionActivityArgs, 'eventId'>>;
+};
+
+export type ClaimResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Claim'] = ResolversParentTypes['Claim']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  context?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  submittedBy?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  verdict?: Resolver<ResolversTypes['Verdict'], ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['EvidenceConnection'], ParentType, ContextType, RequireFields<ClaimEvidenceArgs, 'first'>>;
+  votes?: Resolver<ResolversTypes['VoteConnection'], ParentType, ContextType, RequireFields<ClaimVotesArgs, 'first'>>;
+  viewerVote?: Resolver<Maybe<ResolversTypes['Vote']>, ParentType, ContextType>;
+  duplicateOf?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['VerdictChangeConnection'], ParentType, ContextType, RequireFields<ClaimHistoryArgs, 'first'>>;
+  claimReview?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type VerdictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Verdict'] = ResolversParentTypes['Verdict']> = {
+  status?: Resolver<ResolversTypes['VerdictStatus'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
+  agreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  voteCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tally?: Resolver<Array<ResolversTypes['RatingCount']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  publishedBy?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RatingCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RatingCount'] = ResolversParentTypes['RatingCount']> = {
+  rating?: Resolver<ResolversTypes['Rating'], ParentType, ContextType>;
+  votes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ClaimMatchResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimMatch'] = ResolversParentTypes['ClaimMatch']> = {
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type SubmitClaimPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitClaimPayload'] = ResolversParentTypes['SubmitClaimPayload']> = {
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+  similar?: Resolver<Array<ResolversTypes['ClaimMatch']>, ParentType, ContextType>;
+};
+
+export type PublishVerdictPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublishVerdictPayload'] = ResolversParentTypes['PublishVerdictPayload']> = {
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+};
+
+export type ReopenClaimPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReopenClaimPayload'] = ResolversParentTypes['ReopenClaimPayload']> = {
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+};
+
+export type MarkDuplicatePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MarkDuplicatePayload'] = ResolversParentTypes['MarkDuplicatePayload']> = {
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+};
+
+export type ClaimConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimConnection'] = ResolversParentTypes['ClaimConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ClaimEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ClaimEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimEdge'] = ResolversParentTypes['ClaimEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  submitClaim?: Resolver<ResolversTypes['SubmitClaimPayload'], ParentType, ContextType, RequireFields<MutationSubmitClaimArgs, 'input'>>;
+  publishVerdict?: Resolver<ResolversTypes['PublishVerdictPayload'], ParentType, ContextType, RequireFields<MutationPublishVerdictArgs, 'input'>>;
+  reopenClaim?: Resolver<ResolversTypes['ReopenClaimPayload'], ParentType, ContextType, RequireFields<MutationReopenClaimArgs, 'input'>>;
+  markDuplicate?: Resolver<ResolversTypes['MarkDuplicatePayload'], ParentType, ContextType, RequireFields<MutationMarkDuplicateArgs, 'input'>>;
+  openEvent?: Resolver<ResolversTypes['OpenEventPayload'], ParentType, ContextType, RequireFields<MutationOpenEventArgs, 'input'>>;
+  updateEvent?: Resolver<ResolversTypes['UpdateEventPayload'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'input'>>;
+  closeEvent?: Resolver<ResolversTypes['CloseEventPayload'], ParentType, ContextType, RequireFields<MutationCloseEventArgs, 'input'>>;
+  addEvidence?: Resolver<ResolversTypes['AddEvidencePayload'], ParentType, ContextType, RequireFields<MutationAddEvidenceArgs, 'input'>>;
+  signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
+  setReviewerRole?: Resolver<ResolversTypes['SetReviewerRolePayload'], ParentType, ContextType, RequireFields<MutationSetReviewerRoleArgs, 'input'>>;
+  castVote?: Resolver<ResolversTypes['CastVotePayload'], ParentType, ContextType, RequireFields<MutationCastVoteArgs, 'input'>>;
+  retractVote?: Resolver<ResolversTypes['RetractVotePayload'], ParentType, ContextType, RequireFields<MutationRetractVoteArgs, 'input'>>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1037,7 +1124,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Event' | 'Evidence' | 'Reviewer' | 'Claim' | 'Vote', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Claim' | 'Event' | 'Evidence' | 'Reviewer' | 'Vote', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1045,22 +1132,6 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
-export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  openEvent?: Resolver<ResolversTypes['OpenEventPayload'], ParentType, ContextType, RequireFields<MutationOpenEventArgs, 'input'>>;
-  updateEvent?: Resolver<ResolversTypes['UpdateEventPayload'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'input'>>;
-  closeEvent?: Resolver<ResolversTypes['CloseEventPayload'], ParentType, ContextType, RequireFields<MutationCloseEventArgs, 'input'>>;
-  addEvidence?: Resolver<ResolversTypes['AddEvidencePayload'], ParentType, ContextType, RequireFields<MutationAddEvidenceArgs, 'input'>>;
-  signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
-  logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
-  setReviewerRole?: Resolver<ResolversTypes['SetReviewerRolePayload'], ParentType, ContextType, RequireFields<MutationSetReviewerRoleArgs, 'input'>>;
-  submitClaim?: Resolver<ResolversTypes['SubmitClaimPayload'], ParentType, ContextType, RequireFields<MutationSubmitClaimArgs, 'input'>>;
-  publishVerdict?: Resolver<ResolversTypes['PublishVerdictPayload'], ParentType, ContextType, RequireFields<MutationPublishVerdictArgs, 'input'>>;
-  reopenClaim?: Resolver<ResolversTypes['ReopenClaimPayload'], ParentType, ContextType, RequireFields<MutationReopenClaimArgs, 'input'>>;
-  markDuplicate?: Resolver<ResolversTypes['MarkDuplicatePayload'], ParentType, ContextType, RequireFields<MutationMarkDuplicateArgs, 'input'>>;
-  castVote?: Resolver<ResolversTypes['CastVotePayload'], ParentType, ContextType, RequireFields<MutationCastVoteArgs, 'input'>>;
-  retractVote?: Resolver<ResolversTypes['RetractVotePayload'], ParentType, ContextType, RequireFields<MutationRetractVoteArgs, 'input'>>;
 };
 
 export type ConsensusPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsensusPolicy'] = ResolversParentTypes['ConsensusPolicy']> = {
@@ -1163,77 +1234,6 @@ export type SetReviewerRolePayloadResolvers<ContextType = RequestContext, Parent
   reviewer?: Resolver<ResolversTypes['Reviewer'], ParentType, ContextType>;
 };
 
-export type ClaimResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Claim'] = ResolversParentTypes['Claim']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
-  statement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  context?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  sourceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  submittedBy?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  verdict?: Resolver<ResolversTypes['Verdict'], ParentType, ContextType>;
-  evidence?: Resolver<ResolversTypes['EvidenceConnection'], ParentType, ContextType, RequireFields<ClaimEvidenceArgs, 'first'>>;
-  votes?: Resolver<ResolversTypes['VoteConnection'], ParentType, ContextType, RequireFields<ClaimVotesArgs, 'first'>>;
-  viewerVote?: Resolver<Maybe<ResolversTypes['Vote']>, ParentType, ContextType>;
-  duplicateOf?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType>;
-  history?: Resolver<ResolversTypes['VerdictChangeConnection'], ParentType, ContextType, RequireFields<ClaimHistoryArgs, 'first'>>;
-  claimReview?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
-};
-
-export type VerdictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Verdict'] = ResolversParentTypes['Verdict']> = {
-  status?: Resolver<ResolversTypes['VerdictStatus'], ParentType, ContextType>;
-  rating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
-  agreement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  voteCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  tally?: Resolver<Array<ResolversTypes['RatingCount']>, ParentType, ContextType>;
-  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  publishedBy?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
-  summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
-export type RatingCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RatingCount'] = ResolversParentTypes['RatingCount']> = {
-  rating?: Resolver<ResolversTypes['Rating'], ParentType, ContextType>;
-  votes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-};
-
-export type ClaimMatchResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimMatch'] = ResolversParentTypes['ClaimMatch']> = {
-  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-};
-
-export type SubmitClaimPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitClaimPayload'] = ResolversParentTypes['SubmitClaimPayload']> = {
-  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-  similar?: Resolver<Array<ResolversTypes['ClaimMatch']>, ParentType, ContextType>;
-};
-
-export type PublishVerdictPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublishVerdictPayload'] = ResolversParentTypes['PublishVerdictPayload']> = {
-  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-};
-
-export type ReopenClaimPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReopenClaimPayload'] = ResolversParentTypes['ReopenClaimPayload']> = {
-  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-};
-
-export type MarkDuplicatePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MarkDuplicatePayload'] = ResolversParentTypes['MarkDuplicatePayload']> = {
-  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-};
-
-export type ClaimConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimConnection'] = ResolversParentTypes['ClaimConnection']> = {
-  edges?: Resolver<Array<ResolversTypes['ClaimEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-};
-
-export type ClaimEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimEdge'] = ResolversParentTypes['ClaimEdge']> = {
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
-};
-
 export type VoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Vote'] = ResolversParentTypes['Vote']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
@@ -1275,11 +1275,21 @@ export type Resolvers<ContextType = RequestContext> = {
   VerdictChangeEdge?: VerdictChangeEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Claim?: ClaimResolvers<ContextType>;
+  Verdict?: VerdictResolvers<ContextType>;
+  RatingCount?: RatingCountResolvers<ContextType>;
+  ClaimMatch?: ClaimMatchResolvers<ContextType>;
+  SubmitClaimPayload?: SubmitClaimPayloadResolvers<ContextType>;
+  PublishVerdictPayload?: PublishVerdictPayloadResolvers<ContextType>;
+  ReopenClaimPayload?: ReopenClaimPayloadResolvers<ContextType>;
+  MarkDuplicatePayload?: MarkDuplicatePayloadResolvers<ContextType>;
+  ClaimConnection?: ClaimConnectionResolvers<ContextType>;
+  ClaimEdge?: ClaimEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   ConsensusPolicy?: ConsensusPolicyResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
@@ -1296,16 +1306,6 @@ export type Resolvers<ContextType = RequestContext> = {
   Reviewer?: ReviewerResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   SetReviewerRolePayload?: SetReviewerRolePayloadResolvers<ContextType>;
-  Claim?: ClaimResolvers<ContextType>;
-  Verdict?: VerdictResolvers<ContextType>;
-  RatingCount?: RatingCountResolvers<ContextType>;
-  ClaimMatch?: ClaimMatchResolvers<ContextType>;
-  SubmitClaimPayload?: SubmitClaimPayloadResolvers<ContextType>;
-  PublishVerdictPayload?: PublishVerdictPayloadResolvers<ContextType>;
-  ReopenClaimPayload?: ReopenClaimPayloadResolvers<ContextType>;
-  MarkDuplicatePayload?: MarkDuplicatePayloadResolvers<ContextType>;
-  ClaimConnection?: ClaimConnectionResolvers<ContextType>;
-  ClaimEdge?: ClaimEdgeResolvers<ContextType>;
   Vote?: VoteResolvers<ContextType>;
   CastVotePayload?: CastVotePayloadResolvers<ContextType>;
   RetractVotePayload?: RetractVotePayloadResolvers<ContextType>;
