@@ -12,9 +12,10 @@ import { openEvent } from '../services/event-service';
 import { addEvidence } from '../services/evidence-service';
 import { AppServices, createRequestContext, RequestContext } from '../services/request-context';
 import { setReviewerRole, signUp } from '../services/reviewer-service';
-import { createTokenIssuer } from '../services/tokens';
 import { castVote } from '../services/vote-service';
 import { publishVerdict } from '../services/workflow-service';
+import { createAppServices } from '../server/app-services';
+import { createLogger } from '../server/logger';
 import { DemoClaim, demoClaims, demoEvent, DemoReviewerKey, demoReviewers } from './demo-data';
 
 export interface SeededClaim {
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
   try {
-    const app: AppServices = { dataSource: database.dataSource, config, tokens: createTokenIssuer(config) };
+    const app = createAppServices(database, config, createLogger('silent'));
     console.log(summary(await seedDemo(app)));
   } finally {
     await database.close();

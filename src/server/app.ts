@@ -11,9 +11,10 @@ import { currentStatementCount, withStatementCount } from '../db/statement-count
 import { formatError } from '../graphql/errors';
 import { buildSchema } from '../graphql/schema';
 import type { AppServices, RequestContext } from '../services/request-context';
-import { createTokenIssuer } from '../services/tokens';
+import { createAppServices } from './app-services';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
+import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
   /** http://host:port/graphql */
@@ -30,10 +31,12 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const app: AppServices = { dataSource: database.dataSource, config, tokens: createTokenIssuer(config) };
+  const app = createAppServices(database, config, logger);
+  await app.feed.start();
   const httpServer = createServer();
+  const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
@@ -63,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
   );
   httpServer.on('request', web);
+  const live = startWebSocketServer(httpServer, app, schema, logger);
 
   await listen(httpServer, config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
@@ -78,7 +82,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     logger,
     stop: () =>
       (stopping ??= (async () => {
+        await live.close();
         await apollo.stop();
+        await app.feed.stop();
         await database.close();
         logger.info('server stopped');
       })()),

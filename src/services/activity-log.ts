@@ -3,6 +3,7 @@ import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
 import { queryRows } from '../db/transaction';
+import { LOG_CHANNEL, type LogAppend } from '../live/log-signal';
 
 /** An entry to append, in the order it happened. */
 export interface NewActivity {
@@ -48,7 +49,17 @@ export async function appendActivity(
     }),
   );
   await tx.insert(ActivityEntity, rows);
+  // Sent with the transaction: listeners hear of it after COMMIT, and never after a ROLLBACK.
+  await tx.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, `${eventId}:${head.position}`]);
+  appendsOf(tx).push({ eventId, position: head.position });
   return rows;
+}
+
+/** The log appends of a transaction so far, for the signal that follows its commit. */
+export function appendsOf(tx: EntityManager): LogAppend[] {
+  const data = tx.queryRunner!.data as { logAppends?: LogAppend[] };
+  data.logAppends ??= [];
+  return data.logAppends;
 }
 
 /** Starts an event's log; in the transaction that creates the event. */

@@ -4,12 +4,18 @@ import type { ReviewerEntity } from '../entities/reviewer.entity';
 import { inTransaction } from '../db/transaction';
 import { createLoaders, Loaders } from './loaders';
 import type { TokenIssuer } from './tokens';
+import { appendsOf } from './activity-log';
+import type { LogFeed } from '../live/log-feed';
+import type { LogAppend, LogSignal } from '../live/log-signal';
 
-/** What lives as long as the server: the database, the configuration, the token keys. */
+/** What lives as long as the server: the database, the configuration, the token keys, the live log. */
 export interface AppServices {
   dataSource: DataSource;
   config: Config;
   tokens: TokenIssuer;
+  /** How this instance hears that a log grew; told of each local commit. */
+  logSignal: LogSignal;
+  feed: LogFeed;
 }
 
 /**
@@ -32,7 +38,13 @@ export function createRequestContext(app: AppServices, viewer: ReviewerEntity | 
  * loaders start afresh, so nothing read before the change is served after it.
  */
 export async function transact<T>(ctx: RequestContext, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  const result = await inTransaction(ctx.app.dataSource, work);
+  let appends: LogAppend[] = [];
+  const result = await inTransaction(ctx.app.dataSource, async (tx) => {
+    const done = await work(tx);
+    appends = appendsOf(tx);
+    return done;
+  });
   ctx.loaders = createLoaders(ctx.app.dataSource, ctx.viewer);
+  ctx.app.logSignal.committed(appends);
   return result;
 }

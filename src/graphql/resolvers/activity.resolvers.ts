@@ -4,6 +4,8 @@ import { eventActivity } from '../../services/activity-service';
 import { fromLoggedVerdict } from '../../services/activity-log';
 import { ListOrders } from '../../services/list-orders';
 import { reviewerFor } from './identity';
+import type { ActivityEntity } from '../../entities/activity.entity';
+import { eventActivityStream, verdictChanges } from '../../services/subscription-service';
 
 const cursorOf = (entry: { eventId: string; position: number }) =>
   encodeCursor(ListOrders.activity.kind, ListOrders.activity.keyOf(entry as never));
@@ -11,6 +13,16 @@ const cursorOf = (entry: { eventId: string; position: number }) =>
 export const activityResolvers: Resolvers = {
   Query: {
     activity: (_, args, ctx) => eventActivity(ctx, args),
+  },
+  Subscription: {
+    verdictChanged: {
+      subscribe: (_, args, ctx) => verdictChanges(ctx, args),
+      resolve: (entry: ActivityEntity) => entry,
+    },
+    activity: {
+      subscribe: (_, args, ctx) => eventActivityStream(ctx, args),
+      resolve: (entry: ActivityEntity) => entry,
+    },
   },
   Activity: {
     cursor: (entry) => cursorOf(entry),

@@ -1,0 +1,75 @@
+import { Repeater } from '@repeaterjs/repeater';
+import { MoreThan, LessThanOrEqual, And } from 'typeorm';
+import { ActivityEntity } from '../entities/activity.entity';
+import { badInput } from '../domain/errors';
+import type { LogFeed } from './log-feed';
+import type { DataSource } from 'typeorm';
+
+/** How many entries may wait for one subscriber before it counts as a slow consumer. */
+export const MAX_PENDING_ENTRIES = 1_000;
+
+/** Raised into a subscription whose client stopped reading; its socket is closed, and it resumes by cursor. */
+export class SlowConsumerError extends Error {
+  constructor() {
+    super(`More than ${MAX_PENDING_ENTRIES} messages waited for this subscriber`);
+    this.name = 'SlowConsumerError';
+  }
+}
+
+const replayPage = 500;
+
+/**
+ * The entries of an event's log that match, in log order, each once: with `after`, first every
+ * entry after that position from the stored log, then the live ones. Following starts before
+ * the replay is read, and live entries wait until it ends, so there is no gap and no repeat
+ * even while writes go on. BAD_USER_INPUT for a position beyond the committed log.
+ */
+export async function followLog(
+  deps: { dataSource: DataSource; feed: LogFeed },
+  eventId: string,
+  after: number | null,
+  match: (entry: ActivityEntity) => boolean,
+): Promise<AsyncIterableIterator<ActivityEntity>> {
+  let held: ActivityEntity[] | null = [];
+  let sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
+  let overflow = false;
+  const following = await deps.feed.follow(eventId, (entries) => {
+    if (sink) return sink(entries);
+    held!.push(...entries.filter(match));
+    if (held!.length > MAX_PENDING_ENTRIES) overflow = true;
+  });
+  if (after !== null && after > following.from) {
+    following.stop();
+    throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
+  }
+
+  return new Repeater<ActivityEntity>(async (push, stop) => {
+    void stop.then(() => following.stop());
+    let pending = 0;
+    const deliver = (entries: readonly ActivityEntity[]) => {
+      for (const entry of entries) {
+        if (!match(entry)) continue;
+        if (++pending > MAX_PENDING_ENTRIES) return stop(new SlowConsumerError());
+        void push(entry).then(() => pending--);
+      }
+    };
+    if (after !== null) {
+      for (let from = after; from < following.from; ) {
+        const page = await deps.dataSource.getRepository(ActivityEntity).find({
+          where: { eventId, position: And(MoreThan(from), LessThanOrEqual(following.from)) },
+          order: { position: 'ASC' },
+          take: replayPage,
+        });
+        if (page.length === 0) break;
+        for (const entry of page) if (match(entry)) await push(entry);
+        from = page.at(-1)!.position;
+      }
+    }
+    if (overflow) return stop(new SlowConsumerError());
+    const waiting = held!;
+    held = null;
+    sink = deliver;
+    deliver(waiting);
+    await stop;
+  });
+}

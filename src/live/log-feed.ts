@@ -1,0 +1,120 @@
+import type { DataSource } from 'typeorm';
+import { MoreThan } from 'typeorm';
+import { ActivityEntity } from '../entities/activity.entity';
+import type { Logger } from '../server/logger';
+import type { LogSignal } from './log-signal';
+
+/** Receives an event's new entries, in log order, each exactly once. */
+export type EntryListener = (entries: readonly ActivityEntity[]) => void;
+
+interface EventChannel {
+  listeners: Set<EntryListener>;
+  /** The last position read and delivered; entries after it are not yet delivered. */
+  delivered: number;
+  /** The highest position a signal announced. */
+  announced: number;
+  ready: Promise<void>;
+  reading: boolean;
+}
+
+const batch = 500;
+const retryMs = 500;
+
+/**
+ * One instance's view of the logs its subscribers follow. On a signal it reads an event's new
+ * entries once, from the committed log, and hands them to every listener of that event.
+ */
+export class LogFeed {
+  private readonly channels = new Map<string, EventChannel>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signal: LogSignal,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): Promise<void> {
+    return this.signal.start({
+      appended: (eventId, position) => this.announce(eventId, position),
+      resync: () => {
+        for (const eventId of this.channels.keys()) this.announce(eventId, Number.MAX_SAFE_INTEGER);
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    this.channels.clear();
+    return this.signal.stop();
+  }
+
+  /**
+   * Follows an event's log. Resolves with the position up to which the log was committed when
+   * following began: the listener receives every entry after it, and nothing before it.
+   */
+  async follow(eventId: string, listener: EntryListener): Promise<{ from: number; stop: () => void }> {
+    let channel = this.channels.get(eventId);
+    if (!channel) {
+      const created: EventChannel = { listeners: new Set(), delivered: 0, announced: 0, ready: Promise.resolve(), reading: false };
+      created.ready = this.committedHead(eventId).then(
+        (head) => {
+          created.delivered = head;
+          if (created.announced > head) void this.pump(eventId, created);
+        },
+        (error) => {
+          this.channels.delete(eventId);
+          throw error;
+        },
+      );
+      this.channels.set(eventId, created);
+      channel = created;
+    }
+    await channel.ready;
+    channel.listeners.add(listener);
+    const following = channel;
+    return {
+      from: following.delivered,
+      stop: () => {
+        following.listeners.delete(listener);
+        if (following.listeners.size === 0 && this.channels.get(eventId) === following) this.channels.delete(eventId);
+      },
+    };
+  }
+
+  private announce(eventId: string, position: number): void {
+    const channel = this.channels.get(eventId);
+    if (!channel) return;
+    channel.announced = Math.max(channel.announced, position);
+    void channel.ready.then(() => this.pump(eventId, channel));
+  }
+
+  /** Reads and delivers until the announced position, or on a resync until the log ends. */
+  private async pump(eventId: string, channel: EventChannel): Promise<void> {
+    if (channel.reading) return;
+    channel.reading = true;
+    try {
+      while (channel.delivered < channel.announced) {
+        const entries = await this.dataSource.getRepository(ActivityEntity).find({
+          where: { eventId, position: MoreThan(channel.delivered) },
+          order: { position: 'ASC' },
+          take: batch,
+        });
+        if (entries.length === 0) {
+          channel.announced = channel.delivered;
+          break;
+        }
+        channel.delivered = entries.at(-1)!.position;
+        for (const listener of channel.listeners) listener(entries);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, eventId }, 'reading the log failed; retrying');
+      setTimeout(() => void this.pump(eventId, channel), retryMs).unref();
+    } finally {
+      channel.reading = false;
+    }
+  }
+
+  private async committedHead(eventId: string): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
+    return row ? Number(row.position) : 0;
+  }
+}

@@ -1,0 +1,102 @@
+import { Client } from 'pg';
+import type { Logger } from '../server/logger';
+
+/** The NOTIFY channel: payload `<eventId>:<position>`, sent inside the writing transaction. */
+export const LOG_CHANNEL = 'activity_log';
+
+/** Callbacks of a signal: a commit appended up to `position` in an event's log; or "you may have missed some". */
+export interface LogSignalHandlers {
+  appended(eventId: string, position: number): void;
+  resync(): void;
+}
+
+/**
+ * Tells this instance that an event's log grew. It carries only the event and its position:
+ * the entries themselves are always read from the committed log.
+ */
+export interface LogSignal {
+  start(handlers: LogSignalHandlers): Promise<void>;
+  /** After a commit in this process (the in-process signal uses it; LISTEN needs nothing). */
+  committed(appends: readonly LogAppend[]): void;
+  stop(): Promise<void>;
+}
+
+export interface LogAppend {
+  eventId: string;
+  position: number;
+}
+
+/**
+ * PostgreSQL: one listening connection per instance. NOTIFY arrives only after COMMIT (never
+ * after ROLLBACK), from every instance. When the connection drops, it reconnects and asks the
+ * feed to catch up from what it last delivered, so nothing is missed.
+ */
+export function listenSignal(databaseUrl: string, logger: Logger, retryMs = 500): LogSignal {
+  let client: Client | undefined;
+  let stopped = false;
+  let handlers: LogSignalHandlers;
+
+  async function connect(first: boolean): Promise<void> {
+    const next = new Client({ connectionString: databaseUrl, application_name: 'verification-backend-listen' });
+    next.on('notification', (message) => {
+      const [eventId, position] = (message.payload ?? '').split(':');
+      if (eventId && position) handlers.appended(eventId, Number(position));
+    });
+    next.on('error', (error) => logger.warn({ err: error }, 'log listener connection failed'));
+    next.on('end', () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      logger.warn('log listener disconnected; reconnecting');
+      void reconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${LOG_CHANNEL}`);
+    client = next;
+    if (!first) handlers.resync();
+  }
+
+  async function reconnect(): Promise<void> {
+    while (!stopped && !client) {
+      try {
+        await connect(false);
+        logger.info('log listener reconnected');
+      } catch (error) {
+        logger.warn({ err: error }, 'log listener reconnect failed');
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
+      }
+    }
+  }
+
+  return {
+    async start(h) {
+      handlers = h;
+      await connect(true);
+    },
+    committed() {},
+    async stop() {
+      stopped = true;
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * PGlite: NOTIFY does not cross pglite-socket connections, and only this process writes to its
+ * data directory; so this process signals itself, after each commit.
+ */
+export function inProcessSignal(): LogSignal {
+  let handlers: LogSignalHandlers | undefined;
+  return {
+    async start(h) {
+      handlers = h;
+    },
+    committed(appends) {
+      for (const { eventId, position } of appends) handlers?.appended(eventId, position);
+    },
+    async stop() {
+      handlers = undefined;
+    },
+  };
+}

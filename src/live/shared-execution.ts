@@ -1,0 +1,120 @@
+import { Repeater } from '@repeaterjs/repeater';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  print,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import type { ActivityEntity } from '../entities/activity.entity';
+import { createRequestContext, type RequestContext } from '../services/request-context';
+
+/** Results kept per group, for subscribers that reach an entry a little later than others. */
+const resultsPerGroup = 256;
+
+interface Group {
+  subscribers: number;
+  results: Map<string, Promise<ExecutionResult>>;
+}
+
+/**
+ * Subscription execution shared between subscribers: those whose operations give the same
+ * result for an entry (same document, same variables apart from the root field's own
+ * arguments, same visibility) form a group, and each log entry is executed once per group.
+ * The root field's arguments (event, claim, cursor) choose which entries a subscriber gets,
+ * never what an entry's result holds, so subscribers resuming from different cursors share.
+ */
+export class SharedExecutions {
+  private readonly groups = new Map<string, Group>();
+
+  /** graphql-ws's `subscribe`: the source stream per subscriber, the execution per group. */
+  readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source;
+    const key = groupKey(args);
+    const group = this.groups.get(key) ?? { subscribers: 0, results: new Map() };
+    this.groups.set(key, group);
+    group.subscribers++;
+    const leave = () => {
+      if (--group.subscribers === 0 && this.groups.get(key) === group) this.groups.delete(key);
+    };
+    return mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args), leave);
+  };
+
+  /** Groups now live (for metrics and tests). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+}
+
+function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs): Promise<ExecutionResult> {
+  const id = `${entry.eventId}:${entry.position}`;
+  let result = group.results.get(id);
+  if (!result) {
+    const ctx = args.contextValue as RequestContext;
+    // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
+    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: createRequestContext(ctx.app, ctx.viewer) }));
+    group.results.set(id, result);
+    if (group.results.size > resultsPerGroup) group.results.delete(group.results.keys().next().value!);
+  }
+  return result;
+}
+
+/** Maps a subscriber's entries to results; returning stops the source at once, even while it waits. */
+function mapStream(
+  source: AsyncIterable<ActivityEntity>,
+  map: (entry: ActivityEntity) => Promise<ExecutionResult>,
+  onEnd: () => void,
+): AsyncIterable<ExecutionResult> {
+  return new Repeater<ExecutionResult>(async (push, stop) => {
+    const entries = source[Symbol.asyncIterator]();
+    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
+    void stopped.then(() => entries.return?.());
+    try {
+      for (;;) {
+        const step = await Promise.race([entries.next(), stopped]);
+        if (step.done) break;
+        await push(map(step.value));
+      }
+      stop();
+    } catch (error) {
+      stop(error);
+    } finally {
+      onEnd();
+    }
+  });
+}
+
+/** Fields whose value depends on who asks, beyond anonymous or member. */
+const personalFields = new Set(['viewerVote', 'email', 'viewer']);
+
+function groupKey(args: ExecutionArgs): string {
+  const ctx = args.contextValue as RequestContext;
+  const personal = usesFields(args.document, personalFields);
+  const visibility = !ctx.viewer ? 'anonymous' : personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
+  const used = variablesBeyondRootArguments(args.document, args.operationName ?? undefined);
+  const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => used.has(name));
+  return JSON.stringify([print(args.document), args.operationName ?? null, variables, visibility]);
+}
+
+function usesFields(document: DocumentNode, names: ReadonlySet<string>): boolean {
+  let found = false;
+  visit(document, { Field: (field) => void (found ||= names.has(field.name.value)) });
+  return found;
+}
+
+/** Variables used anywhere but in the arguments of the operation's root fields. */
+function variablesBeyondRootArguments(document: DocumentNode, operationName?: string): Set<string> {
+  const operation = getOperationAST(document, operationName);
+  const rootArguments = new Set(operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? s.arguments ?? [] : [])));
+  const used = new Set<string>();
+  visit(document, {
+    Argument: (argument) => (rootArguments.has(argument) ? false : undefined),
+    VariableDefinition: () => false,
+    Variable: (variable) => void used.add(variable.name.value),
+  });
+  return used;
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/config';
+import type { Database } from '../db/database';
+import { LogFeed } from '../live/log-feed';
+import { inProcessSignal, listenSignal } from '../live/log-signal';
+import type { AppServices } from '../services/request-context';
+import { createTokenIssuer } from '../services/tokens';
+import type { Logger } from './logger';
+
+/**
+ * The server's long-lived services on an open database. On PostgreSQL, log changes reach this
+ * instance by LISTEN, from every instance; on PGlite, from this process's own commits.
+ */
+export function createAppServices(database: Database, config: Config, logger: Logger): AppServices {
+  const logSignal = config.databaseUrl ? listenSignal(config.databaseUrl, logger) : inProcessSignal();
+  return {
+    dataSource: database.dataSource,
+    config,
+    tokens: createTokenIssuer(config),
+    logSignal,
+    feed: new LogFeed(database.dataSource, logSignal, logger),
+  };
+}

@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { formatError } from '../graphql/errors';
+import { SharedExecutions } from '../live/shared-execution';
+import { SlowConsumerError } from '../live/follow-log';
+import type { ReviewerEntity } from '../entities/reviewer.entity';
+import { AppServices, createRequestContext } from '../services/request-context';
+import { contextFromAuthorization } from './http-context';
+import type { Logger } from './logger';
+
+/** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
+export const LiveCloseCode = {
+  /** The client stopped reading and messages piled up; reconnect and resume from the last cursor. */
+  SlowConsumer: 1013,
+  /** The server is shutting down; reconnect (to another instance) and resume from the last cursor. */
+  GoingAway: 1001,
+} as const;
+
+/** Limits of one socket. */
+export const SocketLimits = { maxSubscriptions: 100, maxPayloadBytes: 64 * 1024 } as const;
+
+/** What a socket keeps for its lifetime: who signed in on it. */
+type Extra = { viewer?: ReviewerEntity | null };
+
+/**
+ * graphql-ws on the HTTP server's port and path, with the same schema, validation, error
+ * masking and authorisation as HTTP: no second, weaker door.
+ */
+export function startWebSocketServer(httpServer: Server, app: AppServices, schema: GraphQLSchema, logger: Logger) {
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: SocketLimits.maxPayloadBytes });
+  const shared = new SharedExecutions();
+  const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      // A token in connectionParams.authorization; a bad or expired one closes with 4403 Forbidden.
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.viewer = (await contextFromAuthorization(app, ctx.connectionParams?.authorization)).viewer;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
+          return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+        }
+        const invalid = validate(schema, document, specifiedRules);
+        if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
+        const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: createRequestContext(app, ctx.extra.viewer ?? null),
+        };
+      },
+      subscribe: shared.subscribe,
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: masked(result.errors) } : undefined),
+      onError: (ctx, _id, _payload, errors) => {
+        if (errors.some((error) => error.originalError instanceof SlowConsumerError)) {
+          logger.warn('closing the socket of a slow consumer');
+          ctx.extra.socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
+        }
+        return masked(errors);
+      },
+    },
+    wss,
+  );
+
+  return {
+    shared,
+    /** Closes every socket with 1001 (after the messages already queued on it), then the server. */
+    close: () => server.dispose(),
+    clientCount: () => wss.clients.size,
+  };
+}
+
+export { CloseCode };
