@@ -19,7 +19,7 @@ export function liveClient(httpUrl: string, token?: string, options: { retryAtte
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: options.retryAttempts ?? 0,
     lazy: false,
-    on: { closed: (event) => closes.push({ code: (event as CloseEvent).code, reason: String((event as CloseEvent).reason) }) },
+    on: { closed: (event) => closes.push({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
   });
   return { client, closes, dispose: () => client.dispose() };
 }
