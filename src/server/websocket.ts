@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -30,6 +30,8 @@ type Extra = { viewer?: ReviewerEntity | null };
  * masking and authorisation as HTTP: no second, weaker door.
  */
 export function startWebSocketServer(httpServer: Server, app: AppServices, schema: GraphQLSchema, logger: Logger) {
+  // As Apollo does over HTTP: no introspection in production.
+  const rules = app.config.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: SocketLimits.maxPayloadBytes });
   const shared = new SharedExecutions();
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
@@ -57,7 +59,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         } catch (error) {
           return refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
         }
-        const invalid = validate(schema, document, specifiedRules);
+        const invalid = validate(schema, document, rules);
         if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
