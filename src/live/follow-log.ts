@@ -33,14 +33,22 @@ export async function followLog(
   let held: ActivityEntity[] | null = [];
   let sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
   let overflow = false;
+  // Live entries at or before this position were seen already (the cursor may be ahead of
+  // this instance's feed when it came from another instance that heard of a commit sooner).
+  let seenThrough = 0;
+  const wanted = (entry: ActivityEntity) => entry.position > seenThrough && match(entry);
   const following = await deps.feed.follow(eventId, (entries) => {
     if (sink) return sink(entries);
-    held!.push(...entries.filter(match));
+    held!.push(...entries.filter(wanted));
     if (held!.length > MAX_PENDING_ENTRIES) overflow = true;
   });
   if (after !== null && after > following.from) {
-    following.stop();
-    throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
+    if (after > (await deps.feed.committedHead(eventId))) {
+      following.stop();
+      throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
+    }
+    seenThrough = after;
+    held = held!.filter(wanted);
   }
 
   return new Repeater<ActivityEntity>(async (push, stop) => {
@@ -48,7 +56,7 @@ export async function followLog(
     let pending = 0;
     const deliver = (entries: readonly ActivityEntity[]) => {
       for (const entry of entries) {
-        if (!match(entry)) continue;
+        if (!wanted(entry)) continue;
         if (++pending > MAX_PENDING_ENTRIES) return stop(new SlowConsumerError());
         void push(entry).then(() => pending--);
       }

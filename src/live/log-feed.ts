@@ -113,7 +113,8 @@ export class LogFeed {
     }
   }
 
-  private async committedHead(eventId: string): Promise<number> {
+  /** The last position of the event's log that has committed. */
+  async committedHead(eventId: string): Promise<number> {
     const [row] = await this.dataSource.query('SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
     return row ? Number(row.position) : 0;
   }
