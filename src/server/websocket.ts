@@ -6,8 +6,7 @@ import { WebSocketServer } from 'ws';
 import { formatError } from '../graphql/errors';
 import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError } from '../live/follow-log';
-import type { ReviewerEntity } from '../entities/reviewer.entity';
-import { AppServices, createRequestContext } from '../services/request-context';
+import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
 
@@ -22,9 +21,6 @@ export const LiveCloseCode = {
 /** Limits of one socket. */
 export const SocketLimits = { maxSubscriptions: 100, maxPayloadBytes: 64 * 1024 } as const;
 
-/** What a socket keeps for its lifetime: who signed in on it. */
-type Extra = { viewer?: ReviewerEntity | null };
-
 /**
  * graphql-ws on the HTTP server's port and path, with the same schema, validation, error
  * masking and authorisation as HTTP: no second, weaker door.
@@ -37,19 +33,19 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
-  const server = useServer<Record<string, unknown> | undefined, Extra>(
+  const server = useServer<Record<string, unknown> | undefined>(
     {
       schema,
       // A token in connectionParams.authorization; a bad or expired one closes with 4403 Forbidden.
       onConnect: async (ctx) => {
         try {
-          ctx.extra.viewer = (await contextFromAuthorization(app, ctx.connectionParams?.authorization)).viewer;
+          await contextFromAuthorization(app, ctx.connectionParams?.authorization);
           return true;
         } catch {
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
         }
@@ -65,12 +61,20 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+        let context: RequestContext;
+        try {
+          // Read for every operation, as HTTP reads it for every request: a role taken away or a
+          // token expired since the socket opened counts at once.
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization);
+        } catch (error) {
+          return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
+        }
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createRequestContext(app, ctx.extra.viewer ?? null),
+          contextValue: context,
         };
       },
       subscribe: shared.subscribe,
