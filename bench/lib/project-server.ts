@@ -1,0 +1,47 @@
+import { Child, Cores, freePort, startNode, waitForHttp } from './processes';
+import { serverEntry } from './paths';
+
+export interface ProjectServer {
+  /** http://127.0.0.1:port/graphql */
+  url: string;
+  pid: number;
+  child: Child;
+  stop(): Promise<void>;
+}
+
+/** A JWT key for the bench's servers; both instances of B5 will need the same one. */
+export const benchJwtSecret = 'bench-secret-that-is-long-enough-for-hs256';
+
+/**
+ * The real server (`node dist/src/main.js`, built by `npm run bench`) as its own process on
+ * the server core. NODE_ENV=development, not production: production hides the
+ * x-sql-statements header that B1 counts. Logs at warn, so no request is logged.
+ */
+export async function startProjectServer(
+  databaseEnv: Record<string, string>,
+  options: { execArgv?: string[]; env?: Record<string, string> } = {},
+): Promise<ProjectServer> {
+  const port = await freePort();
+  const child = startNode(serverEntry(), {
+    core: Cores.server,
+    execArgv: options.execArgv,
+    env: {
+      NODE_ENV: 'development',
+      JWT_SECRET: benchJwtSecret,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: undefined,
+      DATA_DIR: undefined,
+      ...databaseEnv,
+      ...options.env,
+    },
+  });
+  await waitForHttp(child, `http://127.0.0.1:${port}/healthz`);
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    pid: child.process.pid!,
+    child,
+    stop: () => child.stop(),
+  };
+}
