@@ -11,7 +11,7 @@ const attempts = 4;
 export async function inTransaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction('READ COMMITTED', work);
+      return await dataSource.transaction(work); // PostgreSQL's default: READ COMMITTED
     } catch (error) {
       const code = sqlState(error);
       if (attempt >= attempts || !code || !retryable.has(code)) throw error;

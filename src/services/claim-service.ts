@@ -21,6 +21,8 @@ const submitClaimInput = z.object({
   firstSeenAt: z.date().nullish(),
 });
 
+const searchInput = optionalText(500);
+
 /** REVIEWER or above, on an open event. Returns the claim and the event's claims that read like it. */
 export async function submitClaim(
   ctx: RequestContext,
@@ -75,7 +77,7 @@ export async function listClaims(
     if (filter?.eventId) query.andWhere('c.event_id = :eventId', { eventId: decodeGlobalId(filter.eventId, 'Event') });
     if (filter?.status?.length) query.andWhere('c.verdict_status IN (:...statuses)', { statuses: filter.status });
     if (filter?.rating?.length) query.andWhere('c.verdict_rating IN (:...ratings)', { ratings: filter.rating });
-    const search = parseInput(optionalText(500), filter?.search ?? null);
+    const search = parseInput(searchInput, filter?.search ?? null);
     if (search) {
       // The stored vector holds the text under the simple, Russian and English configurations;
       // a query matches when it matches under any of them (Kazakh word by word, via simple).

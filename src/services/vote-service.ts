@@ -35,8 +35,9 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
   return transact(ctx, async (tx) => {
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
-    const cited = await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId });
-    if (cited !== evidenceIds.length) throw badInput('evidenceIds must name evidence of the same claim', 'evidenceIds');
+    if (evidenceIds.length && (await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId })) !== evidenceIds.length) {
+      throw badInput('evidenceIds must name evidence of the same claim', 'evidenceIds');
+    }
     const at = new Date();
     const [vote] = await tx
       .createQueryBuilder()
@@ -51,7 +52,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
     if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id as string, evidenceId })));
     const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
     await recomputeAndLog(tx, locked, { at, actorId: actor.id, log });
-    return { vote: (await tx.findOneByOrFail(VoteEntity, { id: vote.id as string })), claim: locked.claim };
+    return { vote: voteFromRow(tx, vote), claim: locked.claim };
   });
 }
 
@@ -67,6 +68,19 @@ export async function retractVote(ctx: RequestContext, input: RetractVoteInput):
     const at = new Date();
     await recomputeAndLog(tx, locked, { at, actorId: actor.id, log: [{ type: ActivityType.VoteRetracted, claimId, actorId: actor.id }] });
     return locked.claim;
+  });
+}
+
+/** The vote as the upsert's RETURNING gave it. */
+function voteFromRow(tx: EntityManager, row: Record<string, unknown>): VoteEntity {
+  return tx.create(VoteEntity, {
+    id: row.id as string,
+    claimId: row.claim_id as string,
+    reviewerId: row.reviewer_id as string,
+    rating: row.rating as VoteEntity['rating'],
+    rationale: row.rationale as string | null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
   });
 }
 
