@@ -13,6 +13,8 @@ interface EventChannel {
   delivered: number;
   /** The highest position a signal announced. */
   announced: number;
+  /** Signals so far: a read that found nothing must know whether one came while it ran. */
+  signals: number;
   ready: Promise<void>;
   reading: boolean;
 }
@@ -54,7 +56,7 @@ export class LogFeed {
   async follow(eventId: string, listener: EntryListener): Promise<{ from: number; stop: () => void }> {
     let channel = this.channels.get(eventId);
     if (!channel) {
-      const created: EventChannel = { listeners: new Set(), delivered: 0, announced: 0, ready: Promise.resolve(), reading: false };
+      const created: EventChannel = { listeners: new Set(), delivered: 0, announced: 0, signals: 0, ready: Promise.resolve(), reading: false };
       created.ready = this.committedHead(eventId).then(
         (head) => {
           created.delivered = head;
@@ -84,6 +86,7 @@ export class LogFeed {
     const channel = this.channels.get(eventId);
     if (!channel) return;
     channel.announced = Math.max(channel.announced, position);
+    channel.signals++;
     void channel.ready.then(() => this.pump(eventId, channel));
   }
 
@@ -93,12 +96,15 @@ export class LogFeed {
     channel.reading = true;
     try {
       while (channel.delivered < channel.announced) {
+        const signals = channel.signals;
         const entries = await this.dataSource.getRepository(ActivityEntity).find({
           where: { eventId, position: MoreThan(channel.delivered) },
           order: { position: 'ASC' },
           take: batch,
         });
         if (entries.length === 0) {
+          // After a resync (announced: all), a commit signalled during this read may be newer than it.
+          if (channel.signals !== signals) continue;
           channel.announced = channel.delivered;
           break;
         }
