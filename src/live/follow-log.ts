@@ -5,8 +5,17 @@ import { badInput } from '../domain/errors';
 import type { LogFeed } from './log-feed';
 import type { DataSource } from 'typeorm';
 
-/** How many entries may wait for one subscriber before it counts as a slow consumer. */
+/**
+ * How many entries may wait for one subscriber before it counts as a slow consumer (below
+ * Repeater's own limit of 1,024 pending pushes).
+ */
 export const MAX_PENDING_ENTRIES = 1_000;
+
+/** The subscriber's connection, where there is one. */
+export interface LiveConnection {
+  /** Closes the connection at once (1013 on a WebSocket): the client resumes with its last cursor. */
+  cutOff(): void;
+}
 
 /** Raised into a subscription whose client stopped reading; its socket is closed, and it resumes by cursor. */
 export class SlowConsumerError extends Error {
@@ -29,7 +38,9 @@ export async function followLog(
   eventId: string,
   after: number | null,
   match: (entry: ActivityEntity) => boolean,
+  connection?: LiveConnection,
 ): Promise<AsyncIterableIterator<ActivityEntity>> {
+  const tooSlow = (pending: number) => pending > MAX_PENDING_ENTRIES;
   let held: ActivityEntity[] | null = [];
   let sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
   let overflow = false;
@@ -40,7 +51,10 @@ export async function followLog(
   const following = await deps.feed.follow(eventId, (entries) => {
     if (sink) return sink(entries);
     held!.push(...entries.filter(wanted));
-    if (held!.length > MAX_PENDING_ENTRIES) overflow = true;
+    if (!overflow && tooSlow(held!.length)) {
+      overflow = true;
+      connection?.cutOff();
+    }
   });
   if (after !== null && after > following.from) {
     if (after > (await deps.feed.committedHead(eventId))) {
@@ -57,8 +71,14 @@ export async function followLog(
     const deliver = (entries: readonly ActivityEntity[]) => {
       for (const entry of entries) {
         if (!wanted(entry)) continue;
-        if (++pending > MAX_PENDING_ENTRIES) return stop(new SlowConsumerError());
-        void push(entry).then(() => pending--);
+        if (tooSlow(++pending)) {
+          connection?.cutOff();
+          return stop(new SlowConsumerError());
+        }
+        void push(entry).then(
+          () => pending--,
+          () => undefined, // the subscription ended first
+        );
       }
     };
     if (after !== null) {

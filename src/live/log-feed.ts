@@ -109,13 +109,22 @@ export class LogFeed {
           break;
         }
         channel.delivered = entries.at(-1)!.position;
-        for (const listener of channel.listeners) listener(entries);
+        for (const listener of channel.listeners) this.hand(listener, entries, eventId);
       }
     } catch (error) {
       this.logger.warn({ err: error, eventId }, 'reading the log failed; retrying');
       setTimeout(() => void this.pump(eventId, channel), retryMs).unref();
     } finally {
       channel.reading = false;
+    }
+  }
+
+  /** One listener's failure is its own: the others, and the feed, go on. */
+  private hand(listener: EntryListener, entries: readonly ActivityEntity[], eventId: string): void {
+    try {
+      listener(entries);
+    } catch (error) {
+      this.logger.error({ err: error, eventId }, 'a log listener failed');
     }
   }
 

@@ -72,10 +72,13 @@ function mapStream(
   return new Repeater<ExecutionResult>(async (push, stop) => {
     const entries = source[Symbol.asyncIterator]();
     const stopped = stop.then(() => ({ done: true as const, value: undefined }));
-    void stopped.then(() => entries.return?.());
+    // The source may end with the error it stopped on (a slow consumer): already handled there.
+    void stopped.then(() => entries.return?.()).catch(() => undefined);
     try {
       for (;;) {
-        const step = await Promise.race([entries.next(), stopped]);
+        const next = entries.next();
+        next.catch(() => undefined); // when stopping wins the race, the source's end is nobody's concern
+        const step = await Promise.race([next, stopped]);
         if (step.done) break;
         await push(map(step.value));
       }

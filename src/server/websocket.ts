@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError } from '../graphql/errors';
 import { SharedExecutions } from '../live/shared-execution';
-import { SlowConsumerError } from '../live/follow-log';
+import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
@@ -17,6 +17,13 @@ export const LiveCloseCode = {
   /** The server is shutting down; reconnect (to another instance) and resume from the last cursor. */
   GoingAway: 1001,
 } as const;
+
+const slowReason = 'Too slow: reconnect and resume from your last cursor';
+
+/** What live delivery needs of a socket. */
+function connectionOf(socket: WebSocket): LiveConnection {
+  return { cutOff: () => socket.close(LiveCloseCode.SlowConsumer, slowReason) };
+}
 
 /** Limits of one socket. */
 export const SocketLimits = { maxSubscriptions: 100, maxPayloadBytes: 64 * 1024 } as const;
@@ -74,7 +81,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: context,
+          contextValue: { ...context, connection: connectionOf(ctx.extra.socket) },
         };
       },
       subscribe: shared.subscribe,
@@ -82,7 +89,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       onError: (ctx, _id, _payload, errors) => {
         if (errors.some((error) => error.originalError instanceof SlowConsumerError)) {
           logger.warn('closing the socket of a slow consumer');
-          ctx.extra.socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
+          ctx.extra.socket.close(LiveCloseCode.SlowConsumer, slowReason);
         }
         return masked(errors);
       },

@@ -6,6 +6,7 @@ import { createLoaders, Loaders } from './loaders';
 import type { TokenIssuer } from './tokens';
 import { appendsOf } from './activity-log';
 import type { LogFeed } from '../live/log-feed';
+import type { LiveConnection } from '../live/follow-log';
 import type { LogAppend, LogSignal } from '../live/log-signal';
 
 /** What lives as long as the server: the database, the configuration, the token keys, the live log. */
@@ -27,6 +28,8 @@ export interface RequestContext {
   /** The signed-in reviewer, read fresh from the database; null for an anonymous client. */
   viewer: ReviewerEntity | null;
   loaders: Loaders;
+  /** For an operation on a WebSocket: the socket, as live delivery needs it. */
+  connection?: LiveConnection;
 }
 
 export function createRequestContext(app: AppServices, viewer: ReviewerEntity | null): RequestContext {

@@ -24,8 +24,12 @@ export async function verdictChanges(
   } else if (!(await ctx.loaders.event.load(eventId!))) {
     throw notFound('Event');
   }
-  return followLog(ctx.app, eventId!, startAfter(eventId!, args.after), (entry) =>
-    entry.type === ActivityType.VerdictChanged && (!claimId || entry.claimId === claimId),
+  return followLog(
+    ctx.app,
+    eventId!,
+    startAfter(eventId!, args.after),
+    (entry) => entry.type === ActivityType.VerdictChanged && (!claimId || entry.claimId === claimId),
+    ctx.connection,
   );
 }
 
@@ -36,7 +40,7 @@ export async function eventActivityStream(
 ): Promise<AsyncIterableIterator<ActivityEntity>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
-  return followLog(ctx.app, eventId, startAfter(eventId, args.after), () => true);
+  return followLog(ctx.app, eventId, startAfter(eventId, args.after), () => true, ctx.connection);
 }
 
 /** The log position a subscription's `after` cursor stands for; null to start live. */
