@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const record = {
       id: scenario.id,
+      variant: scenario.variant?.(options),
       title: scenario.title,
       ranAt: new Date().toISOString(),
       command: `npm run bench -- ${[scenario.id, options.describe()].filter(Boolean).join(' ')}`,

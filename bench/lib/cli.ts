@@ -4,6 +4,8 @@ export interface OptionSpec {
   default: string | number;
   help: string;
   choices?: readonly string[];
+  /** For a value that is neither a number nor one of fixed choices: whether it is valid. */
+  valid?: (value: string) => boolean;
 }
 
 /** The options every scenario takes. */
@@ -53,6 +55,7 @@ export class Options {
       if (value === undefined) continue;
       if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`--${spec.name} must be one of ${spec.choices.join(', ')}`);
       if (typeof spec.default === 'number' && !(Number(value) > 0)) throw new UsageError(`--${spec.name} must be a positive number`);
+      if (spec.valid && !spec.valid(value)) throw new UsageError(`--${spec.name} ${value}: ${spec.help}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Child, Cores, freePort, startNode, waitForHttp } from './processes';
 import { serverEntry } from './paths';
+import { withGc } from './server-with-gc';
 
 export interface ProjectServer {
   /** http://127.0.0.1:port/graphql */
@@ -19,12 +20,14 @@ export const benchJwtSecret = 'bench-secret-that-is-long-enough-for-hs256';
  */
 export async function startProjectServer(
   databaseEnv: Record<string, string>,
-  options: { execArgv?: string[]; env?: Record<string, string> } = {},
+  options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean } = {},
 ): Promise<ProjectServer> {
   const port = await freePort();
-  const child = startNode(serverEntry(), {
+  // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
+  const start = options.measureGc ? withGc(serverEntry(), options.execArgv) : { script: serverEntry(), execArgv: options.execArgv };
+  const child = startNode(start.script, {
+    ...start,
     core: Cores.server,
-    execArgv: options.execArgv,
     env: {
       NODE_ENV: 'development',
       JWT_SECRET: benchJwtSecret,

@@ -7,6 +7,8 @@ import { renderTable, ScenarioReport } from './table';
 /** One scenario's last run, as kept in bench/results.json. */
 export interface ScenarioRecord extends ScenarioReport {
   id: string;
+  /** Set when the scenario's options make other figures (see Scenario.variant): kept apart. */
+  variant?: string;
   title: string;
   ranAt: string;
   command: string;
@@ -22,9 +24,9 @@ const markdownPath = () => join(repoRoot(), 'bench/RESULTS.md');
  */
 export function recordResults(records: readonly ScenarioRecord[], order: readonly string[]): string {
   const kept: Record<string, ScenarioRecord> = existsSync(jsonPath()) ? JSON.parse(readFileSync(jsonPath(), 'utf8')) : {};
-  for (const record of records) kept[record.id] = record;
-  const all = Object.values(kept).sort((a, b) => rank(a.id) - rank(b.id));
-  writeFileSync(jsonPath(), `${JSON.stringify(Object.fromEntries(all.map((r) => [r.id, r])), null, 2)}\n`);
+  for (const record of records) kept[keyOf(record)] = record;
+  const all = Object.values(kept).sort((a, b) => rank(a.id) - rank(b.id) || keyOf(a).localeCompare(keyOf(b), 'en', { numeric: true }));
+  writeFileSync(jsonPath(), `${JSON.stringify(Object.fromEntries(all.map((r) => [keyOf(r), r])), null, 2)}\n`);
   writeFileSync(markdownPath(), renderResults(all));
   return markdownPath();
 
@@ -33,6 +35,9 @@ export function recordResults(records: readonly ScenarioRecord[], order: readonl
     return i < 0 ? order.length : i;
   }
 }
+
+/** results.json's key: the scenario, and its variant when it has one (`b3 10000 subscribers`). */
+const keyOf = (record: ScenarioRecord) => (record.variant ? `${record.id} ${record.variant}` : record.id);
 
 function renderResults(records: readonly ScenarioRecord[]): string {
   const machines = [...new Set(records.map((record) => renderMachine(record.machine)))];
@@ -51,7 +56,7 @@ function renderResults(records: readonly ScenarioRecord[]): string {
     '',
   ];
   for (const record of records) {
-    lines.push(`## ${record.id.toUpperCase()}: ${record.title}`, '', `Ran ${record.ranAt} with \`${record.command}\`.`, '');
+    lines.push(`## ${record.id.toUpperCase()}${record.variant ? ` (${record.variant})` : ''}: ${record.title}`, '', `Ran ${record.ranAt} with \`${record.command}\`.`, '');
     if (machines.length > 1) lines.push(renderMachine(record.machine), '');
     lines.push(...record.notes.map((note) => `- ${note}`), '');
   }

@@ -1,6 +1,15 @@
 import { castVoteScenario } from './b2-cast-vote';
 import { eventBoardScenario } from './b1-event-board';
+import { verdictFanoutScenario } from './b3-verdict-fanout';
+import { subscriptionMemoryScenario } from './b4-subscription-memory';
+import { crossInstanceScenario } from './b5-cross-instance';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order `npm run bench` runs them. Add a new one here. */
-export const scenarios: readonly Scenario[] = [eventBoardScenario, castVoteScenario];
+export const scenarios: readonly Scenario[] = [
+  eventBoardScenario,
+  castVoteScenario,
+  verdictFanoutScenario,
+  subscriptionMemoryScenario,
+  crossInstanceScenario,
+];

@@ -22,5 +22,10 @@ export interface Scenario {
   title: string;
   /** Its own options, beyond the common ones (--db, --warmup, --duration, --rounds). */
   options: readonly OptionSpec[];
+  /**
+   * Which of its figures a run replaces in RESULTS.md, when its options make them different
+   * figures (B3 at 1,000 and at 10,000 subscribers); runs of other variants keep theirs.
+   */
+  variant?(options: Options): string;
   run(context: ScenarioContext): Promise<ScenarioReport>;
 }
