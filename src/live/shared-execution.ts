@@ -132,7 +132,16 @@ function groupKey(args: ExecutionArgs): string {
   const visibility = !ctx.viewer ? 'anonymous' : personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
   const used = variablesBeyondRootArguments(args.document, args.operationName ?? undefined);
   const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => used.has(name));
-  return JSON.stringify([print(args.document), args.operationName ?? null, variables, visibility]);
+  return JSON.stringify([printed(args.document), args.operationName ?? null, variables, visibility]);
+}
+
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** A document's text, printed once per (shared) document. */
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) printedDocuments.set(document, (text = print(document)));
+  return text;
 }
 
 function usesFields(document: DocumentNode, names: ReadonlySet<string>): boolean {

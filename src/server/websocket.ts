@@ -25,6 +25,8 @@ function connectionOf(socket: WebSocket): LiveConnection {
   return { cutOff: () => socket.close(LiveCloseCode.SlowConsumer, slowReason) };
 }
 
+const maxCachedDocuments = 500;
+
 /** Limits of one socket. */
 export const SocketLimits = { maxSubscriptions: 100, maxPayloadBytes: 64 * 1024 } as const;
 
@@ -39,6 +41,28 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   const shared = new SharedExecutions();
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+
+  // Parsed and validated once per distinct text, and shared: front ends send the same few
+  // documents, and a parsed document is most of an idle subscription's memory (bench B4).
+  const documents = new Map<string, DocumentNode>();
+  const checkedDocument = (query: string): DocumentNode | GraphQLError[] => {
+    const known = documents.get(query);
+    if (known) return known;
+    let checked: DocumentNode | GraphQLError[];
+    try {
+      const document = parse(query);
+      const invalid = validate(schema, document, rules);
+      checked = invalid.length
+        ? invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+        : document;
+    } catch (error) {
+      checked = refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+    }
+    if (Array.isArray(checked)) return checked; // refusals are not kept: junk must not fill the cache
+    if (documents.size >= maxCachedDocuments) documents.delete(documents.keys().next().value!);
+    documents.set(query, checked);
+    return checked;
+  };
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
@@ -56,14 +80,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
-        }
-        const invalid = validate(schema, document, rules);
-        if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const document = checkedDocument(payload.query);
+        if (Array.isArray(document)) return document;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
