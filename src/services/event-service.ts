@@ -16,13 +16,12 @@ import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput, text } from '../domain/input-rules';
 import { applyPolicyChange, ConsensusPolicy, DEFAULT_POLICY, samePolicy } from '../domain/policy';
 import { requireRole } from '../domain/roles';
-import { computeVerdict } from '../domain/verdict';
 import { appendActivity, createEventLog, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
-import { ballotsOf, changeVerdict } from './verdict-changes';
+import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
 import type { EventStatsModel } from './event-stats';
 
 const openEventInput = z.object({
@@ -101,8 +100,7 @@ async function recomputeVerdicts(
   });
   const ballots = await ballotsOf(tx, claims.map((claim) => claim.id));
   for (const claim of claims) {
-    const outcome = computeVerdict(ballots.get(claim.id) ?? [], policyOf(event));
-    await changeVerdict(tx, claim, { ...outcome, publishedAt: null, publishedById: null, summary: null }, change);
+    await changeVerdict(tx, claim, ruleTarget(ballots.get(claim.id) ?? [], policyOf(event)), change);
   }
 }
 

@@ -58,7 +58,11 @@ export async function ruleVerdict(
   claim: ClaimEntity,
   policy: ConsensusPolicy,
 ): Promise<VerdictTarget> {
-  const ballots = (await ballotsOf(tx, [claim.id])).get(claim.id) ?? [];
+  return ruleTarget((await ballotsOf(tx, [claim.id])).get(claim.id) ?? [], policy);
+}
+
+/** The rule's verdict from given votes: unpublished, as every recomputation is. */
+export function ruleTarget(ballots: readonly Ballot[], policy: ConsensusPolicy): VerdictTarget {
   return { ...computeVerdict(ballots, policy), publishedAt: null, publishedById: null, summary: null };
 }
 
