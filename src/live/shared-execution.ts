@@ -2,22 +2,30 @@ import {
   createSourceEventStream,
   execute,
   getOperationAST,
+  Kind,
   print,
   visit,
+  type ASTNode,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
 } from 'graphql';
 import type { ActivityEntity } from '../entities/activity.entity';
 import { createRequestContext, type RequestContext } from '../services/request-context';
+import { PrerenderedResult } from './prerendered';
 
 /** Results kept per group, for subscribers that reach an entry a little later than others. */
 const resultsPerGroup = 256;
 
 interface Group {
   subscribers: number;
-  results: Map<string, Promise<ExecutionResult>>;
+  results: Map<string, Promise<PrerenderedResult>>;
 }
+
+/** What clients may see of errors (the server's one mapping). */
+export type ErrorMask = (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
 
 /**
  * Subscription execution shared between subscribers: those whose operations give the same
@@ -25,9 +33,12 @@ interface Group {
  * arguments, same visibility) form a group, and each log entry is executed once per group.
  * The root field's arguments (event, claim, cursor) choose which entries a subscriber gets,
  * never what an entry's result holds, so subscribers resuming from different cursors share.
+ * A group's result for an entry is masked and serialised once ({@link PrerenderedResult}).
  */
 export class SharedExecutions {
   private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly mask: ErrorMask) {}
 
   /** graphql-ws's `subscribe`: the source stream per subscriber, the execution per group. */
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
@@ -40,7 +51,9 @@ export class SharedExecutions {
     const leave = () => {
       if (--group.subscribers === 0 && this.groups.get(key) === group) this.groups.delete(key);
     };
-    return mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args), leave);
+    const results = mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args, this.mask), leave);
+    // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
+    return results as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };
 
   /** Groups now live (for metrics and tests). */
@@ -49,13 +62,15 @@ export class SharedExecutions {
   }
 }
 
-function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs): Promise<ExecutionResult> {
+function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs, mask: ErrorMask): Promise<PrerenderedResult> {
   const id = `${entry.eventId}:${entry.position}`;
   let result = group.results.get(id);
   if (!result) {
     const ctx = args.contextValue as RequestContext;
     // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
-    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: createRequestContext(ctx.app, ctx.viewer) }));
+    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: createRequestContext(ctx.app, ctx.viewer) })).then(
+      ({ data, errors }) => new PrerenderedResult({ data, errors: errors && mask(errors) }),
+    );
     group.results.set(id, result);
     if (group.results.size > resultsPerGroup) group.results.delete(group.results.keys().next().value!);
   }
@@ -71,9 +86,9 @@ function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs): Pr
  */
 function mapStream(
   source: AsyncIterable<ActivityEntity>,
-  map: (entry: ActivityEntity) => Promise<ExecutionResult>,
+  map: (entry: ActivityEntity) => Promise<PrerenderedResult>,
   onEnd: () => void,
-): AsyncIterableIterator<ExecutionResult> {
+): AsyncIterableIterator<PrerenderedResult> {
   const entries = source[Symbol.asyncIterator]();
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let finished = false;
@@ -128,9 +143,10 @@ const personalFields = new Set(['viewerVote', 'email', 'viewer']);
 
 function groupKey(args: ExecutionArgs): string {
   const ctx = args.contextValue as RequestContext;
-  const personal = usesFields(args.document, personalFields);
+  const parts = operationParts(args.document, args.operationName ?? undefined);
+  const personal = parts.some((part) => usesFields(part, personalFields));
   const visibility = !ctx.viewer ? 'anonymous' : personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
-  const used = variablesBeyondRootArguments(args.document, args.operationName ?? undefined);
+  const used = variablesBeyondRootArguments(parts);
   const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => used.has(name));
   return JSON.stringify([printed(args.document), args.operationName ?? null, variables, visibility]);
 }
@@ -144,21 +160,47 @@ function printed(document: DocumentNode): string {
   return text;
 }
 
-function usesFields(document: DocumentNode, names: ReadonlySet<string>): boolean {
+/**
+ * The operation that runs and the fragments it reaches: a document may hold other operations
+ * (front ends send one file of them), whose fields and variables say nothing about this one.
+ */
+function operationParts(document: DocumentNode, operationName?: string): ASTNode[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [document];
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const parts: ASTNode[] = [operation];
+  const reached = new Set<string>();
+  for (let i = 0; i < parts.length; i++) {
+    visit(parts[i], {
+      FragmentSpread: (spread) => {
+        const fragment = fragments.get(spread.name.value);
+        if (fragment && !reached.has(fragment.name.value)) {
+          reached.add(fragment.name.value);
+          parts.push(fragment);
+        }
+      },
+    });
+  }
+  return parts;
+}
+
+function usesFields(part: ASTNode, names: ReadonlySet<string>): boolean {
   let found = false;
-  visit(document, { Field: (field) => void (found ||= names.has(field.name.value)) });
+  visit(part, { Field: (field) => void (found ||= names.has(field.name.value)) });
   return found;
 }
 
-/** Variables used anywhere but in the arguments of the operation's root fields. */
-function variablesBeyondRootArguments(document: DocumentNode, operationName?: string): Set<string> {
-  const operation = getOperationAST(document, operationName);
-  const rootArguments = new Set(operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? s.arguments ?? [] : [])));
+/** Variables used anywhere in the operation's parts but in the arguments of its root fields. */
+function variablesBeyondRootArguments([operation, ...fragments]: ASTNode[]): Set<string> {
+  const roots = operation.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet.selections : [];
+  const rootArguments = new Set(roots.flatMap((s) => (s.kind === Kind.FIELD ? s.arguments ?? [] : [])));
   const used = new Set<string>();
-  visit(document, {
-    Argument: (argument) => (rootArguments.has(argument) ? false : undefined),
-    VariableDefinition: () => false,
-    Variable: (variable) => void used.add(variable.name.value),
-  });
+  for (const part of [operation, ...fragments]) {
+    visit(part, {
+      Argument: (argument) => (rootArguments.has(argument) ? false : undefined),
+      VariableDefinition: () => false,
+      Variable: (variable) => void used.add(variable.name.value),
+    });
+  }
   return used;
 }

@@ -1,14 +1,15 @@
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError } from '../graphql/errors';
+import { PrerenderedResult } from '../live/prerendered';
 import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
+import { serveGraphqlWs } from './ws-transport';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
 export const LiveCloseCode = {
@@ -27,8 +28,17 @@ function connectionOf(socket: WebSocket): LiveConnection {
 
 const maxCachedDocuments = 500;
 
-/** Limits of one socket. */
-export const SocketLimits = { maxSubscriptions: 100, maxPayloadBytes: 64 * 1024 } as const;
+/**
+ * Limits of one socket: operations at once, size of a client's message, and unsent bytes (a
+ * send waits above `pauseAboveBytes`, which paces a replay by its reader; above
+ * `cutOffAboveBytes` the socket is closed with 1013).
+ */
+export const SocketLimits = {
+  maxSubscriptions: 100,
+  maxPayloadBytes: 64 * 1024,
+  pauseAboveBytes: 256 * 1024,
+  cutOffAboveBytes: 8 * 1024 * 1024,
+} as const;
 
 /**
  * graphql-ws on the HTTP server's port and path, with the same schema, validation, error
@@ -38,9 +48,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   // As Apollo does over HTTP: no introspection in production.
   const rules = app.config.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: SocketLimits.maxPayloadBytes });
-  const shared = new SharedExecutions();
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const shared = new SharedExecutions(masked);
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
@@ -64,7 +74,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     return checked;
   };
 
-  const server = useServer<Record<string, unknown> | undefined>(
+  const server = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       schema,
       // A token in connectionParams.authorization; a bad or expired one closes with 4403 Forbidden.
@@ -103,7 +113,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         };
       },
       subscribe: shared.subscribe,
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: masked(result.errors) } : undefined),
+      // A shared result goes out as rendered once; queries and mutations over the socket are masked here.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result instanceof PrerenderedResult ? result : result.errors ? { ...result, errors: masked(result.errors) } : undefined,
       onError: (ctx, _id, _payload, errors) => {
         if (errors.some((error) => error.originalError instanceof SlowConsumerError)) {
           logger.warn('closing the socket of a slow consumer');
@@ -113,6 +125,15 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       },
     },
     wss,
+    {
+      pauseAboveBytes: SocketLimits.pauseAboveBytes,
+      cutOffAboveBytes: SocketLimits.cutOffAboveBytes,
+      onCutOff: (socket) => {
+        logger.warn('closing the socket of a slow consumer (unsent bytes)');
+        socket.close(LiveCloseCode.SlowConsumer, slowReason);
+      },
+    },
+    logger,
   );
 
   return {

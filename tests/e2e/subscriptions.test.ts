@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../src/domain/cursor';
 import { encodeGlobalId, parseGlobalId } from '../../src/domain/global-id';
 import { ListOrders } from '../../src/services/list-orders';
 import { ApiClient, contractDocument, GraphQLResponse, ok } from '../support/client';
+import { prerenderCounts } from '../../src/live/prerendered';
 import { collect, liveClient, LiveMessage } from '../support/live-client';
 import { expectSafeErrors } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -544,7 +545,7 @@ describe('access over WebSocket', () => {
 });
 
 describe('shared execution', () => {
-  test('twenty anonymous subscribers resuming from different cursors receive identical payloads for each entry', async () => {
+  test('twenty anonymous subscribers resuming from different cursors receive identical payloads, each executed and serialised once per entry', async () => {
     const world = await World.create(server.url);
     const { editor, first, second, eventId, claimId } = await eventWithClaim(world);
     const other = await world.submitClaim(first, eventId, 'Troops fired on protesters in Aktobe');
@@ -557,6 +558,7 @@ describe('shared execution', () => {
     const before = await readLog(world.anonymous, eventId);
     expect(before.length).toBeGreaterThanOrEqual(20);
     const starts = before.slice(-20).map((entry) => entry.cursor);
+    const counted = { ...prerenderCounts };
     const subscribers = starts.map((after) => collect(connect().client, 'OnVerdictChanged', { eventId, after }));
 
     await world.vote(second, claimId, 'MISLEADING');
@@ -575,6 +577,27 @@ describe('shared execution', () => {
     }
     // The newest change reached every subscriber, the same for all.
     expect(payloads.get(changesAfter(starts[0]).at(-1)!.cursor)).toMatchObject({ claim: { id: claimId }, verdict: { rating: 'FALSE', voteCount: 3 } });
+    // One serialised payload per entry, whatever the number of subscribers it went to.
+    const messages = subscribers.reduce((sum, subscriber) => sum + subscriber.messages.length, 0);
+    expect(prerenderCounts.sent - counted.sent).toBe(messages);
+    expect(prerenderCounts.rendered - counted.rendered).toBe(payloads.size);
+    process.stdout.write(`shared execution: ${messages} messages to 20 subscribers carried ${payloads.size} serialised payloads\n`);
+  });
+
+  test('anonymous and member subscribers form two groups: each entry is serialised once for each', async () => {
+    const world = await World.create(server.url);
+    const { first, second, eventId, claimId } = await eventWithClaim(world);
+    const after = await endOfLog(world.anonymous, eventId);
+    const counted = { ...prerenderCounts };
+    const anonymous = [1, 2, 3].map(() => collect(connect().client, 'OnVerdictChanged', { eventId, after }));
+    const members = [1, 2, 3].map(() => collect(connect(first.token).client, 'OnVerdictChanged', { eventId, after }));
+    await world.vote(first, claimId, 'FALSE');
+    await world.vote(second, claimId, 'FALSE');
+    const changes = (await readLog(world.anonymous, eventId, after)).filter((entry) => entry.type === 'VERDICT_CHANGED');
+    expect(changes.length).toBeGreaterThan(0);
+    for (const subscriber of [...anonymous, ...members]) await subscriber.take(changes.length);
+    expect(prerenderCounts.sent - counted.sent).toBe(6 * changes.length);
+    expect(prerenderCounts.rendered - counted.rendered).toBe(2 * changes.length);
   });
 });
 

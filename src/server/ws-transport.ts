@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { spliceRendered } from '../live/prerendered';
+import type { Logger } from './logger';
+
+/** What each graphql-ws callback gets as `ctx.extra`. */
+export interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+}
+
+/** Flow control of one socket's outgoing messages. */
+export interface SendLimits {
+  /** Unsent bytes above which a send waits until its message is written, so replays are paced by the reader. */
+  pauseAboveBytes: number;
+  /** Unsent bytes above which the socket is cut off (1013): its client stopped reading. */
+  cutOffAboveBytes: number;
+  /** Called, once, when a socket is cut off for its unsent bytes. */
+  onCutOff(socket: WebSocket): void;
+}
+
+/** Keep-alive: a ping every 12 s; no pong within the next 12 s drops the socket. */
+const keepAliveMs = 12_000;
+
+/**
+ * graphql-ws over ws: the protocol from graphql-ws's `makeServer`, and the transport here.
+ * It differs from graphql-ws's own `useServer` in how messages leave: a prerendered payload is
+ * spliced in as text, a send does not wait for the write unless the socket's unsent bytes pass
+ * a bound (so one slow socket does not pace the others' messages), and a socket whose unsent
+ * bytes pass a higher bound is cut off instead of growing the server's memory.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
+  options: ServerOptions<P, SocketExtra>,
+  wss: WebSocketServer,
+  limits: SendLimits,
+  logger: Logger,
+) {
+  const protocol = makeServer(options);
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
+
+  wss.on('connection', (socket, request) => {
+    socket.once('error', (error) => {
+      logger.warn({ err: error }, 'WebSocket error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    const keepAlive = startKeepAlive(socket);
+    const send = (data: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.readyState !== socket.OPEN) return resolve();
+        const pause = socket.bufferedAmount > limits.pauseAboveBytes;
+        socket.send(spliceRendered(data), (error) => (error ? reject(error) : resolve()));
+        if (socket.bufferedAmount > limits.cutOffAboveBytes) limits.onCutOff(socket);
+        if (!pause) resolve();
+      });
+    const closed = protocol.opened(
+      {
+        protocol: socket.protocol,
+        send,
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (received) =>
+          socket.on('message', async (message) => {
+            try {
+              await received(String(message));
+            } catch (error) {
+              logger.error({ err: error }, 'WebSocket message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      keepAlive.stop();
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    /** Closes every socket with 1001 (after what is already queued on it), then the server. */
+    dispose: async () => {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function startKeepAlive(socket: WebSocket) {
+  let pongWait: NodeJS.Timeout | undefined;
+  const ping = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+    socket.once('pong', () => clearTimeout(pongWait));
+    socket.ping();
+  }, keepAliveMs);
+  return {
+    stop() {
+      clearInterval(ping);
+      clearTimeout(pongWait);
+    },
+  };
+}
