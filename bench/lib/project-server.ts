@@ -15,12 +15,15 @@ export const benchJwtSecret = 'bench-secret-that-is-long-enough-for-hs256';
 
 /**
  * The real server (`node dist/src/main.js`, built by `npm run bench`) as its own process on
- * the server core. NODE_ENV=development, not production: production hides the
- * x-sql-statements header that B1 counts. Logs at warn, so no request is logged.
+ * the server core, in production mode, as it is deployed; with `countStatements`, in
+ * development mode instead, whose responses carry the x-sql-statements header that B1 and B2
+ * count (counting costs every request an AsyncLocalStorage context, so nothing is timed on
+ * such a server). Logs at warn, so no request is logged. Rate limits are raised far above the
+ * load the scenarios generate (one IP, a few dozen reviewers).
  */
 export async function startProjectServer(
   databaseEnv: Record<string, string>,
-  options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean } = {},
+  options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean; countStatements?: boolean } = {},
 ): Promise<ProjectServer> {
   const port = await freePort();
   // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
@@ -29,7 +32,7 @@ export async function startProjectServer(
     ...start,
     core: Cores.server,
     env: {
-      NODE_ENV: 'development',
+      NODE_ENV: options.countStatements ? 'development' : 'production',
       JWT_SECRET: benchJwtSecret,
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',

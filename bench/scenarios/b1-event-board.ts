@@ -31,14 +31,15 @@ export const eventBoardScenario: Scenario = {
     const concurrency = options.number('concurrency');
     const first = options.number('claims');
     const database = await createBenchDatabase(db);
-    let project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
+    let project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, countStatements: true });
     let baseline: Awaited<ReturnType<typeof startBaselineServer>> | undefined;
     try {
       log(`seeding ${Math.max(...boardSizes, first)} claims with evidence and votes through the API`);
       const eventId = await seedBoard(project.url, Math.max(...boardSizes, first));
-      if (database.kind === 'pglite') await project.stop(); // the baseline gets a copy of PGlite's files, whole
+      // Counted; now timed on a production server (and the baseline gets a copy of PGlite's files, whole).
+      await project.stop();
       const baselineEnv = await database.baselineEnv();
-      if (database.kind === 'pglite') project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
+      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
       baseline = await startBaselineServer('baselines/raw-event-board-server.ts', baselineEnv);
 
       const body = (size: number) => operationBody('EventBoard', { id: eventId, first: size });
@@ -52,6 +53,7 @@ export const eventBoardScenario: Scenario = {
         statements.baseline.push(fromBaseline.statements);
       }
       const measured = await post(project.url, body(first));
+      if (measured.text.trim() !== (await post(baseline.url, body(first))).text.trim()) throw new Error('the production server answers differently');
       log(`statements per EventBoard at ${boardSizes.join(', ')} claims: project ${statements.project}, baseline ${statements.baseline}`);
 
       const timing = roundTiming(options);
