@@ -64,10 +64,11 @@ const environment = z.object({
     .optional(),
 });
 
-/** scheme://host[:port], nothing more: what a browser sends in its Origin header. */
+/** http(s)://host[:port], nothing more: what a browser sends in its Origin header. */
 function isOrigin(text: string): boolean {
   try {
-    return new URL(text).origin === text.replace(/\/$/, '');
+    const url = new URL(text);
+    return /^https?:$/.test(url.protocol) && url.origin === text.replace(/\/$/, '');
   } catch {
     return false;
   }
