@@ -3,7 +3,8 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVari
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { costRefusal, limitRules, parseOptions } from '../graphql/operation-limits';
+import { costRefusal } from '../graphql/operation-cost';
+import { limitRules, parseOptions } from '../graphql/operation-limits';
 import { clientErrorFormatter } from '../graphql/suggestions';
 import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';

@@ -1,7 +1,8 @@
 import { Lexer, parse, Source, specifiedRules, TokenKind, validate } from 'graphql';
 import { loadConfig } from '../../src/config/config';
 import { ErrorCode } from '../../src/domain/errors';
-import { costRefusal, limitRules, operationCost, parseOptions, tokenLimitRefusal } from '../../src/graphql/operation-limits';
+import { costRefusal, operationCost } from '../../src/graphql/operation-cost';
+import { limitRules, parseOptions, tokenLimitRefusal } from '../../src/graphql/operation-limits';
 import { buildSchema } from '../../src/graphql/schema';
 import { withoutSuggestion } from '../../src/graphql/suggestions';
 import { contractDocument, contractOperationNames } from '../support/client';
@@ -57,6 +58,11 @@ test("a connection's first multiplies what is below it, whether a literal, a var
   expect(operationCost(schema, events('(first: $n)'), undefined, { n: 10 })).toBe(51);
   expect(operationCost(schema, events(''), undefined, {})).toBe(101); // default first: 20
   expect(operationCost(schema, events('(first: $n)'), undefined, { n: 0 })).toBe(1);
+  // Unset takes the schema's default; an explicit null counts as the largest page.
+  const variable = events('(first: $n)');
+  expect(operationCost(schema, variable, undefined, {})).toBe(101);
+  expect(operationCost(schema, variable, undefined, { n: null })).toBe(501);
+  expect(operationCost(schema, variable, undefined, { n: 10 })).toBe(51);
   expect(operationCost(schema, events('(first: $n)'), undefined, { n: 'ten' })).toBeUndefined();
   const nested = parse('{ events(first: 100000) { edges { node { claims(first: 100000) { edges { node { id } } } } } } }');
   expect(costRefusal(limits, schema, nested, undefined, {})?.extensions.code).toBe(ErrorCode.QueryTooComplex);
