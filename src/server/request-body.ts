@@ -2,7 +2,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
 
-/** Largest JSON body /graphql reads: the whole contract document is about 6 KB. */
+/** Largest JSON body /graphql reads: the whole contract document is about 7 KB. */
 export const maxBodyBytes = 100 * 1024;
 
 /** express.json() for /graphql, up to maxBodyBytes. */
