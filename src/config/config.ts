@@ -15,6 +15,23 @@ export interface Config {
   publisherUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
+  operationLimits: OperationLimits;
+  /** Browser origins allowed by CORS (and, in production, for WebSocket upgrades): '*' for any. */
+  corsOrigins: '*' | string[];
+}
+
+/** What one GraphQL operation may ask for; checked before it runs, over HTTP and WebSocket. */
+export interface OperationLimits {
+  /** Nesting of fields, fragments counted where spread. Default 15. */
+  maxDepth: number;
+  /** Aliased fields. Default 20. */
+  maxAliases: number;
+  /** Directives. Default 20. */
+  maxDirectives: number;
+  /** Lexical tokens of the document (front ends send the whole contract document). Default 5000. */
+  maxTokens: number;
+  /** Cost: 1 per field, what is below a connection paid once per item of its `first`. Default 50000. */
+  maxCost: number;
 }
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -34,7 +51,38 @@ const environment = z.object({
   PUBLISHER_NAME: z.string().min(1).default('Verification Desk'),
   PUBLISHER_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(15),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(20),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5000),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(50_000),
+  CORS_ORIGINS: z
+    .string()
+    .refine((list) => list.trim() === '*' || list.split(',').every((item) => !item.trim() || isOrigin(item.trim())), {
+      error: 'must be * or a comma-separated list of origins such as https://desk.example.org',
+    })
+    .optional(),
 });
+
+/** http(s)://host[:port], nothing more: what a browser sends in its Origin header. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return /^https?:$/.test(url.protocol) && url.origin === text.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** Unset: any origin outside production, none in production. */
+function corsOrigins(list: string | undefined, production: boolean): '*' | string[] {
+  if (list === undefined) return production ? [] : '*';
+  if (list.trim() === '*') return '*';
+  return list
+    .split(',')
+    .map((item) => item.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+}
 
 /** Thrown with every problem of the environment at once, one per line. */
 export class ConfigError extends Error {}
@@ -64,6 +112,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publisherUrl: e.PUBLISHER_URL ?? publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     production,
+    operationLimits: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxCost: e.MAX_QUERY_COST,
+    },
+    corsOrigins: corsOrigins(e.CORS_ORIGINS, production),
   };
 }
 

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/errors';
+import { tokenLimitRefusal } from './operation-limits';
 
 /** HTTP status for errors raised before execution (the context's token check). */
 function httpStatus(code: ErrorCode): number | undefined {
@@ -53,8 +54,8 @@ const apolloCodes = new Set([
  * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof DomainError) {
+  const original = domainErrorOf(formatted, error);
+  if (original) {
     // extensions.http only steers Apollo's status for errors raised before execution; never show it.
     const { http: _status, ...extensions } = toGraphQLError(original).extensions;
     return { ...formatted, message: original.message, extensions };
@@ -65,4 +66,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** The domain refusal behind an error: a resolver's, or one raised before execution (operation limits). */
+function domainErrorOf(formatted: GraphQLFormattedError, error: unknown): DomainError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  const cause = original instanceof GraphQLError ? original.originalError : undefined;
+  if (cause instanceof DomainError) return cause;
+  return formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitRefusal(formatted.message) : undefined;
 }

@@ -9,12 +9,16 @@ import express from 'express';
 import type { Config } from '../config/config';
 import { Database, isReady, openDatabase } from '../db/database';
 import { currentStatementCount, withStatementCount } from '../db/statement-count';
-import { formatError } from '../graphql/errors';
+import { costLimitPlugin } from '../graphql/operation-cost';
+import { limitRules, parseOptions } from '../graphql/operation-limits';
 import { buildSchema } from '../graphql/schema';
+import { clientErrorFormatter } from '../graphql/suggestions';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
+import { corsOptions } from './origins';
+import { jsonBody, requestBodyErrors } from './request-body';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -38,16 +42,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError,
+    formatError: clientErrorFormatter(config.production),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Operation limits, the same as the WebSocket's (websocket.ts): tokens while parsing, depth,
+    // aliases and directives while validating, cost once the variables are known.
+    parseOptions: parseOptions(config.operationLimits),
+    validationRules: limitRules(config.operationLimits),
     // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(config.operationLimits),
       errorLogging(logger),
       ...(config.production ? [] : [statementCountHeader]),
     ],
@@ -62,13 +72,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   web.use(
     '/graphql',
-    cors(),
-    express.json({ limit: '100kb' }),
+    cors(corsOptions(config)),
+    jsonBody(),
     // After the body is read, outside production: every statement of the request is counted.
     // (AsyncLocalStorage turns on async hooks for every promise: about 30% of a fan-out's time, bench B3.)
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
+    requestBodyErrors(logger),
   );
   httpServer.on('request', web);
   const live = startWebSocketServer(httpServer, app, schema, logger);

@@ -2,13 +2,16 @@ import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { formatError } from '../graphql/errors';
+import { costRefusal } from '../graphql/operation-cost';
+import { limitRules, parseOptions } from '../graphql/operation-limits';
+import { clientErrorFormatter } from '../graphql/suggestions';
 import { PrerenderedResult } from '../live/prerendered';
 import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
+import { webSocketOriginCheck } from './origins';
 import { serveGraphqlWs } from './ws-transport';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
@@ -45,11 +48,18 @@ export const SocketLimits = {
  * masking and authorisation as HTTP: no second, weaker door.
  */
 export function startWebSocketServer(httpServer: Server, app: AppServices, schema: GraphQLSchema, logger: Logger) {
-  // As Apollo does over HTTP: no introspection in production.
-  const rules = app.config.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: SocketLimits.maxPayloadBytes });
+  // As Apollo does over HTTP: the same operation limits, and no introspection in production.
+  const limits = app.config.operationLimits;
+  const rules = [...specifiedRules, ...limitRules(limits), ...(app.config.production ? [NoSchemaIntrospectionCustomRule] : [])];
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: SocketLimits.maxPayloadBytes,
+    verifyClient: webSocketOriginCheck(app.config),
+  });
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
-  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const format = clientErrorFormatter(app.config.production);
+  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
   const shared = new SharedExecutions(masked);
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
@@ -60,10 +70,10 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     if (known) return known;
     let checked: DocumentNode | GraphQLError[];
     try {
-      const document = parse(query);
+      const document = parse(query, parseOptions(limits));
       const invalid = validate(schema, document, rules);
       checked = invalid.length
-        ? invalid.map((error) => new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+        ? invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
         : document;
     } catch (error) {
       checked = refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
@@ -96,6 +106,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+        const tooCostly = costRefusal(limits, schema, document, payload.operationName, payload.variables);
+        if (tooCostly) return [tooCostly];
         let context: RequestContext;
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a

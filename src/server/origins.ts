@@ -1,0 +1,27 @@
+import type { CorsOptions } from 'cors';
+import type { VerifyClientCallbackAsync } from 'ws';
+import type { Config } from '../config/config';
+
+/**
+ * CORS for /graphql from CORS_ORIGINS: an allowed origin gets Access-Control-Allow-Origin, any
+ * other none. No credentials: tokens travel in the Authorization header, never in cookies.
+ */
+export function corsOptions(config: Config): CorsOptions {
+  return { origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, credentials: false };
+}
+
+/** Whether a browser on `origin` may use the API; a request without an Origin is not a browser's. */
+export function originAllowed(config: Config, origin: string | undefined): boolean {
+  return origin === undefined || config.corsOrigins === '*' || config.corsOrigins.includes(origin);
+}
+
+/**
+ * In production, refuses (403) a WebSocket upgrade from a browser on an origin not allowed:
+ * browsers let any page open a socket to any host, so without this check a foreign page could
+ * ride a reviewer's session (cross-site WebSocket hijacking). Outside production every origin
+ * is accepted.
+ */
+export function webSocketOriginCheck(config: Config): VerifyClientCallbackAsync | undefined {
+  if (!config.production) return undefined;
+  return ({ origin }, accept) => (originAllowed(config, origin) ? accept(true) : accept(false, 403, 'Origin not allowed'));
+}
