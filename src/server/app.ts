@@ -13,8 +13,10 @@ import { formatError } from '../graphql/errors';
 import { buildSchema } from '../graphql/schema';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
+import { clientAddress } from './client-address';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
+import { rateLimitPlugin } from './rate-limits';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -49,6 +51,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
       errorLogging(logger),
+      rateLimitPlugin,
       ...(config.production ? [] : [statementCountHeader]),
     ],
   });
@@ -68,7 +71,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // (AsyncLocalStorage turns on async hooks for every promise: about 30% of a fan-out's time, bench B3.)
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
-    expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        ...(await contextFromAuthorization(app, req.headers.authorization)),
+        clientAddress: clientAddress(req, config.trustProxy),
+      }),
+    }),
   );
   httpServer.on('request', web);
   const live = startWebSocketServer(httpServer, app, schema, logger);
@@ -90,6 +98,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await live.close();
         await apollo.stop();
         await app.feed.stop();
+        await app.rateLimits.stop();
         await database.close();
         logger.info('server stopped');
       })()),

@@ -9,6 +9,7 @@ import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
+import { socketRefusal } from './rate-limits';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
 export const LiveCloseCode = {
@@ -94,6 +95,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         } catch (error) {
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
+        // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
+        const limited = await socketRefusal(context, ctx.extra.request, { schema, document, operation, variables: payload.variables }, logger);
+        if (limited) return limited;
         return {
           schema,
           document,
