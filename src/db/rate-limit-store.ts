@@ -33,7 +33,14 @@ const addSql = `
     expires_at = CASE WHEN rate_limits.expires_at > now() THEN rate_limits.expires_at ELSE excluded.expires_at END
   RETURNING key, points, extract(epoch FROM expires_at - now())::float8 AS seconds_left`;
 
-const sweepSql = `WITH gone AS (DELETE FROM rate_limits WHERE expires_at <= now() RETURNING 1) SELECT count(*) AS swept FROM gone`;
+// SKIP LOCKED: the sweep never waits for a row an attempt holds, so the two cannot deadlock
+// (an attempt locks its rows in key order, a plain DELETE would in expires_at order).
+const sweepSql = `
+  WITH gone AS (
+    DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE expires_at <= now() FOR UPDATE SKIP LOCKED)
+    RETURNING 1
+  )
+  SELECT count(*) AS swept FROM gone`;
 
 /** The counts in the rate_limits table (migration RateLimits1764250000000), on PostgreSQL or PGlite alike. */
 export function postgresRateLimitStore(dataSource: DataSource): RateLimitStore {

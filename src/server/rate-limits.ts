@@ -86,8 +86,8 @@ export const rateLimitPlugin: ApolloServerPlugin<RequestContext> = {
 };
 
 /**
- * One attempt per root field, through fragments, whatever its alias: `a: logIn(...) b: logIn(...)`
- * is two. A logIn's email is read from its arguments when they are valid (when they are not,
+ * One attempt per root field, through fragments, whatever its alias or directives:
+ * `a: logIn(...) b: logIn(...)` is two, even though a first failure stops the rest. A logIn's email is read from its arguments when they are valid (when they are not,
  * the logIn fails before checking any password).
  */
 export function attemptsOf({ schema, document, operation, variables }: ResolvedOperation): Attempt[] {
