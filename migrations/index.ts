@@ -1,5 +1,6 @@
 import { CreateCore1764000000000 } from './1764000000000-CreateCore';
 import { IdempotencyKeys1764100000000 } from './1764100000000-IdempotencyKeys';
+import { RateLimits1764250000000 } from './1764250000000-RateLimits';
 
 /** Every migration, oldest first. The database schema changes only through these. */
-export const migrations = [CreateCore1764000000000, IdempotencyKeys1764100000000];
+export const migrations = [CreateCore1764000000000, IdempotencyKeys1764100000000, RateLimits1764250000000];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitPolicy } from '../domain/rate-limits';
 
 /** Settings read once from the environment at start-up; see the README's Configuration table. */
 export interface Config {
@@ -15,6 +16,9 @@ export interface Config {
   publisherUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
+  /** Reverse proxies in front of the server whose X-Forwarded-For is believed; 0: the socket's address. */
+  trustProxy: number;
+  rateLimits: RateLimitPolicy;
   operationLimits: OperationLimits;
   /** Browser origins allowed by CORS (and, in production, for WebSocket upgrades): '*' for any. */
   corsOrigins: '*' | string[];
@@ -34,6 +38,9 @@ export interface OperationLimits {
   maxCost: number;
 }
 
+const limit = z.coerce.number().int().min(1).max(1_000_000_000);
+const seconds = z.coerce.number().int().min(1).max(24 * 60 * 60);
+
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const environment = z.object({
@@ -51,6 +58,13 @@ const environment = z.object({
   PUBLISHER_NAME: z.string().min(1).default('Verification Desk'),
   PUBLISHER_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  RATE_LIMIT_LOGIN_PER_EMAIL: limit.default(10),
+  RATE_LIMIT_LOGIN_PER_IP: limit.default(100),
+  RATE_LIMIT_LOGIN_WINDOW: seconds.default(15 * 60),
+  RATE_LIMIT_MUTATIONS_PER_REVIEWER: limit.default(300),
+  RATE_LIMIT_MUTATIONS_PER_IP: limit.default(6000),
+  RATE_LIMIT_MUTATION_WINDOW: seconds.default(60),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(15),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(20),
   MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
@@ -112,6 +126,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publisherUrl: e.PUBLISHER_URL ?? publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     production,
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      logInPerEmail: e.RATE_LIMIT_LOGIN_PER_EMAIL,
+      logInPerAddress: e.RATE_LIMIT_LOGIN_PER_IP,
+      logInWindowSeconds: e.RATE_LIMIT_LOGIN_WINDOW,
+      mutationsPerReviewer: e.RATE_LIMIT_MUTATIONS_PER_REVIEWER,
+      mutationsPerAddress: e.RATE_LIMIT_MUTATIONS_PER_IP,
+      mutationWindowSeconds: e.RATE_LIMIT_MUTATION_WINDOW,
+    },
     operationLimits: {
       maxDepth: e.MAX_QUERY_DEPTH,
       maxAliases: e.MAX_QUERY_ALIASES,

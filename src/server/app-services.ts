@@ -1,9 +1,11 @@
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
+import { postgresRateLimitStore } from '../db/rate-limit-store';
 import { LogFeed } from '../live/log-feed';
 import { inProcessSignal, listenSignal } from '../live/log-signal';
 import type { AppServices } from '../services/request-context';
-import { createTokenIssuer } from '../services/tokens';
+import { startRateLimits } from '../services/rate-limits';
+import { createTokenIssuer, signingSecret } from '../services/tokens';
 import type { Logger } from './logger';
 
 /**
@@ -18,5 +20,6 @@ export function createAppServices(database: Database, config: Config, logger: Lo
     tokens: createTokenIssuer(config),
     logSignal,
     feed: new LogFeed(database.dataSource, logSignal, logger),
+    rateLimits: startRateLimits(postgresRateLimitStore(database.dataSource), config.rateLimits, signingSecret(config), logger),
   };
 }

@@ -15,10 +15,12 @@ import { buildSchema } from '../graphql/schema';
 import { clientErrorFormatter } from '../graphql/suggestions';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
+import { clientAddress } from './client-address';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
 import { corsOptions } from './origins';
 import { jsonBody, requestBodyErrors } from './request-body';
+import { rateLimitPlugin } from './rate-limits';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -59,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.operationLimits),
       errorLogging(logger),
+      rateLimitPlugin,
       ...(config.production ? [] : [statementCountHeader]),
     ],
   });
@@ -78,7 +81,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // (AsyncLocalStorage turns on async hooks for every promise: about 30% of a fan-out's time, bench B3.)
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
-    expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        ...(await contextFromAuthorization(app, req.headers.authorization)),
+        clientAddress: clientAddress(req, config.trustProxy),
+      }),
+    }),
     requestBodyErrors(logger),
   );
   httpServer.on('request', web);
@@ -101,6 +109,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await live.close();
         await apollo.stop();
         await app.feed.stop();
+        await app.rateLimits.stop();
         await database.close();
         logger.info('server stopped');
       })()),

@@ -13,6 +13,7 @@ import { contextFromAuthorization } from './http-context';
 import type { Logger } from './logger';
 import { webSocketOriginCheck } from './origins';
 import { serveGraphqlWs } from './ws-transport';
+import { socketRefusal } from './rate-limits';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
 export const LiveCloseCode = {
@@ -116,6 +117,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         } catch (error) {
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
+        // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
+        const limited = await socketRefusal(context, ctx.extra.request, { schema, document, operation, variables: payload.variables }, logger);
+        if (limited) return limited;
         return {
           schema,
           document,

@@ -8,6 +8,7 @@ import { appendsOf } from './activity-log';
 import type { LogFeed } from '../live/log-feed';
 import type { LiveConnection } from '../live/follow-log';
 import type { LogAppend, LogSignal } from '../live/log-signal';
+import type { RateLimits } from './rate-limits';
 
 /** What lives as long as the server: the database, the configuration, the token keys, the live log. */
 export interface AppServices {
@@ -17,6 +18,7 @@ export interface AppServices {
   /** How this instance hears that a log grew; told of each local commit. */
   logSignal: LogSignal;
   feed: LogFeed;
+  rateLimits: RateLimits;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface RequestContext {
   loaders: Loaders;
   /** For an operation on a WebSocket: the socket, as live delivery needs it. */
   connection?: LiveConnection;
+  /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
+  clientAddress?: string;
 }
 
 export function createRequestContext(app: AppServices, viewer: ReviewerEntity | null): RequestContext {

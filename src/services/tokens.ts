@@ -15,7 +15,7 @@ export interface TokenIssuer {
 const issuer = 'verification-backend';
 
 export function createTokenIssuer(config: Config): TokenIssuer {
-  const key = new TextEncoder().encode(config.jwtSecret ?? developmentSecret(config.dataDir));
+  const key = new TextEncoder().encode(signingSecret(config));
   return {
     issue: (reviewerId) =>
       new SignJWT({})
@@ -36,6 +36,11 @@ export function createTokenIssuer(config: Config): TokenIssuer {
       }
     },
   };
+}
+
+/** The deployment's secret: JWT_SECRET, or outside production the one generated in the data directory. */
+export function signingSecret(config: Config): string {
+  return config.jwtSecret ?? developmentSecret(config.dataDir);
 }
 
 /** Outside production, a secret generated once and kept in the data directory. */

@@ -1,0 +1,124 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getArgumentValues,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { DomainError, ErrorCode } from '../domain/errors';
+import type { Attempt } from '../domain/rate-limits';
+import { toGraphQLError } from '../graphql/errors';
+import type { RequestContext } from '../services/request-context';
+import { clientAddress } from './client-address';
+import type { Logger } from './logger';
+
+// The one rate-limit check, used by both doors: HTTP (rateLimitPlugin) and graphql-ws
+// (websocket.ts onSubscribe). It runs after validation and before execution, so a refused
+// operation runs no resolver and writes nothing.
+
+/** An operation as both doors know it before execution. */
+export interface ResolvedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * Charges a mutation's attempts to the caller (`ctx.viewer` and `address`); the RATE_LIMITED
+ * error to answer with when refused, else undefined. Queries and subscriptions are not counted.
+ */
+export async function checkRateLimits(ctx: RequestContext, address: string, resolved: ResolvedOperation): Promise<GraphQLError | undefined> {
+  if (resolved.operation.operation !== 'mutation') return undefined;
+  const wait = await ctx.app.rateLimits.charge(attemptsOf(resolved), { reviewerId: ctx.viewer?.id ?? null, address });
+  return wait === undefined ? undefined : rateLimited(wait);
+}
+
+/** RATE_LIMITED with extensions.retryAfter in whole seconds; over HTTP, status 429 and Retry-After. */
+function rateLimited(retryAfter: number): GraphQLError {
+  const refusal = toGraphQLError(new DomainError(ErrorCode.RateLimited, `Too many attempts; try again in ${retryAfter} s`));
+  return new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, retryAfter } });
+}
+
+/**
+ * The WebSocket door: the errors to answer an operation with, or undefined to run it. A check
+ * that fails is INTERNAL_SERVER_ERROR for this operation only (a throw would close the socket).
+ */
+export async function socketRefusal(ctx: RequestContext, request: IncomingMessage, resolved: ResolvedOperation, logger: Logger): Promise<GraphQLError[] | undefined> {
+  try {
+    const refusal = await checkRateLimits(ctx, clientAddress(request, ctx.app.config.trustProxy), resolved);
+    if (!refusal) return undefined;
+    const { http: _status, ...extensions } = refusal.extensions; // no HTTP status on a socket
+    return [new GraphQLError(refusal.message, { extensions })];
+  } catch (error) {
+    logger.error({ err: error }, 'rate-limit check failed');
+    return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+  }
+}
+
+/** The HTTP door: checks every operation once it is resolved, before it runs. */
+export const rateLimitPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, document, operation, request, contextValue }) {
+        if (!operation) return;
+        const refusal = await checkRateLimits(contextValue, contextValue.clientAddress ?? 'unknown', {
+          schema,
+          document,
+          operation,
+          variables: request.variables,
+        });
+        if (!refusal) return;
+        const http = refusal.extensions.http as { status: number };
+        throw new GraphQLError(refusal.message, {
+          extensions: { ...refusal.extensions, http: { ...http, headers: new Map([['retry-after', String(refusal.extensions.retryAfter)]]) } },
+        });
+      },
+    };
+  },
+};
+
+/**
+ * One attempt per root field, through fragments, whatever its alias or directives:
+ * `a: logIn(...) b: logIn(...)` is two, even though a first failure stops the rest. A logIn's email is read from its arguments when they are valid (when they are not,
+ * the logIn fails before checking any password).
+ */
+export function attemptsOf({ schema, document, operation, variables }: ResolvedOperation): Attempt[] {
+  const fragments = new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  const fields: FieldNode[] = [];
+  const collect = (selections: SelectionSetNode, seen: Set<string>) => {
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, seen);
+      else if (!seen.has(selection.name.value) && fragments.has(selection.name.value)) {
+        collect(fragments.get(selection.name.value)!.selectionSet, new Set(seen).add(selection.name.value));
+      }
+    }
+  };
+  collect(operation.selectionSet, new Set());
+
+  const logIn = schema.getMutationType()?.getFields().logIn;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced ?? {};
+  const emailOf = (field: FieldNode): string | undefined => {
+    try {
+      const email = (getArgumentValues(logIn!, field, coerced).input as { email?: unknown } | undefined)?.email;
+      return typeof email === 'string' ? email : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return fields
+    .filter((field) => !field.name.value.startsWith('__'))
+    .map((field) => (field.name.value === 'logIn' && logIn ? { field: 'logIn', email: emailOf(field) } : { field: field.name.value }));
+}
