@@ -15,6 +15,8 @@ export interface Config {
   publisherUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -34,6 +36,7 @@ const environment = z.object({
   PUBLISHER_NAME: z.string().min(1).default('Verification Desk'),
   PUBLISHER_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Thrown with every problem of the environment at once, one per line. */
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publisherUrl: e.PUBLISHER_URL ?? publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     production,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

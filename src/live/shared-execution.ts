@@ -40,7 +40,8 @@ export class SharedExecutions {
     const leave = () => {
       if (--group.subscribers === 0 && this.groups.get(key) === group) this.groups.delete(key);
     };
-    return mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args), leave);
+    const fannedOut = (args.contextValue as RequestContext).app.metrics.fanOutTimer();
+    return mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args).finally(() => fannedOut(entry)), leave);
   };
 
   /** Groups now live (for metrics and tests). */

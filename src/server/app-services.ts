@@ -5,6 +5,7 @@ import { inProcessSignal, listenSignal } from '../live/log-signal';
 import type { AppServices } from '../services/request-context';
 import { createTokenIssuer } from '../services/tokens';
 import type { Logger } from './logger';
+import { Metrics } from './metrics';
 
 /**
  * The server's long-lived services on an open database. On PostgreSQL, log changes reach this
@@ -18,5 +19,7 @@ export function createAppServices(database: Database, config: Config, logger: Lo
     tokens: createTokenIssuer(config),
     logSignal,
     feed: new LogFeed(database.dataSource, logSignal, logger),
+    logger,
+    metrics: new Metrics(),
   };
 }

@@ -8,6 +8,7 @@ import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
+import { observeLive } from './live-observer';
 import type { Logger } from './logger';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
@@ -41,6 +42,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   const shared = new SharedExecutions();
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  // Request ids per connection and operation, logs and metrics, around the hooks below.
+  const observed = observeLive(wss, app, schema);
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
@@ -65,7 +68,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   };
 
   const server = useServer<Record<string, unknown> | undefined>(
-    {
+    observed.hooks({
       schema,
       // A token in connectionParams.authorization; a bad or expired one closes with 4403 Forbidden.
       onConnect: async (ctx) => {
@@ -76,7 +79,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
         }
@@ -90,7 +93,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a
           // token expired since the socket opened counts at once.
-          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization);
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(ctx, id));
         } catch (error) {
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
@@ -111,7 +114,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         }
         return masked(errors);
       },
-    },
+    }),
     wss,
   );
 
