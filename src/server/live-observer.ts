@@ -47,15 +47,17 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
     upgradeIds.set(request, id);
     headers.push(`x-request-id: ${id}`);
   });
-  wss.on('connection', (socket, request) => {
-    const id = upgradeIds.get(request) ?? requestIdFrom(undefined);
+  const track = (socket: WebSocket, request?: IncomingMessage) => {
+    const id = (request && upgradeIds.get(request)) ?? requestIdFrom(undefined);
     const live: LiveSocket = { id, log: logger.child({ connectionId: id }), operations: 0, open: new Map() };
     sockets.set(socket, live);
     live.log.info('socket opened');
     socket.once('close', (code) => live.log.info({ code, operations: live.operations }, 'socket closed'));
-  });
+    return live;
+  };
+  wss.on('connection', (socket, request) => void track(socket, request));
 
-  const socketOf = (ctx: LiveContext) => sockets.get(ctx.extra.socket)!;
+  const socketOf = (ctx: LiveContext) => sockets.get(ctx.extra.socket) ?? track(ctx.extra.socket);
   const counted = (operation: LiveOperation, errors: readonly GraphQLFormattedError[] | undefined) => {
     for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
     return errors;

@@ -11,9 +11,10 @@ const redactedPaths = [
   'err.parameters',
 ];
 
-/** Structured JSON logs on stdout. */
-export function createLogger(level: string) {
-  return pino({ level, base: { service: 'verification-backend' }, redact: { paths: redactedPaths, censor: '[redacted]' } });
+/** Structured JSON logs, on stdout unless another destination is given. */
+export function createLogger(level: string, destination?: pino.DestinationStream) {
+  const options = { level, base: { service: 'verification-backend' }, redact: { paths: redactedPaths, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type Logger = ReturnType<typeof createLogger>;
