@@ -22,6 +22,8 @@ export interface Config {
   operationLimits: OperationLimits;
   /** Browser origins allowed by CORS (and, in production, for WebSocket upgrades): '*' for any. */
   corsOrigins: '*' | string[];
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 /** What one GraphQL operation may ask for; checked before it runs, over HTTP and WebSocket. */
@@ -76,6 +78,7 @@ const environment = z.object({
       error: 'must be * or a comma-separated list of origins such as https://desk.example.org',
     })
     .optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** http(s)://host[:port], nothing more: what a browser sends in its Origin header. */
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.MAX_QUERY_COST,
     },
     corsOrigins: corsOrigins(e.CORS_ORIGINS, production),
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -51,7 +51,8 @@ const apolloCodes = new Set([
 /**
  * The one place where errors become what clients see: domain errors keep their message and
  * get their code; Apollo's own request errors pass; anything else is masked as
- * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server.
+ * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server. A masked
+ * error keeps only the requestId that reportUnexpectedErrors stamped on it when it logged it.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = domainErrorOf(formatted, error);
@@ -65,7 +66,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  const requestId = formatted.extensions?.requestId;
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(typeof requestId === 'string' ? { requestId } : {}) },
+  };
 }
 
 /** The domain refusal behind an error: a resolver's, or one raised before execution (operation limits). */

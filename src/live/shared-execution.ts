@@ -51,7 +51,12 @@ export class SharedExecutions {
     const leave = () => {
       if (--group.subscribers === 0 && this.groups.get(key) === group) this.groups.delete(key);
     };
-    const results = mapStream(source as AsyncIterable<ActivityEntity>, (entry) => resultFor(group, entry, args, this.mask), leave);
+    const fannedOut = (args.contextValue as RequestContext).app.metrics.fanOutTimer();
+    const results = mapStream(
+      source as AsyncIterable<ActivityEntity>,
+      (entry) => resultFor(group, entry, args, this.mask).finally(() => fannedOut(entry)),
+      leave,
+    );
     // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
     return results as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };

@@ -7,6 +7,7 @@ import type { AppServices } from '../services/request-context';
 import { startRateLimits } from '../services/rate-limits';
 import { createTokenIssuer, signingSecret } from '../services/tokens';
 import type { Logger } from './logger';
+import { Metrics } from './metrics';
 
 /**
  * The server's long-lived services on an open database. On PostgreSQL, log changes reach this
@@ -21,5 +22,7 @@ export function createAppServices(database: Database, config: Config, logger: Lo
     logSignal,
     feed: new LogFeed(database.dataSource, logSignal, logger),
     rateLimits: startRateLimits(postgresRateLimitStore(database.dataSource), config.rateLimits, signingSecret(config), logger),
+    logger,
+    metrics: new Metrics(),
   };
 }

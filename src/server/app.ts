@@ -18,9 +18,12 @@ import { createAppServices } from './app-services';
 import { clientAddress } from './client-address';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
+import { metricsEndpoint } from './metrics-endpoint';
+import { operationObserver } from './operation-observer';
 import { corsOptions } from './origins';
-import { jsonBody, requestBodyErrors } from './request-body';
 import { rateLimitPlugin } from './rate-limits';
+import { jsonBody, requestBodyErrors } from './request-body';
+import { requestLogging } from './request-logging';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -34,7 +37,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Opens the database, then serves GraphQL on /graphql and readiness on /healthz. */
+/** Opens the database, then serves GraphQL on /graphql, readiness on /healthz and metrics on /metrics. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
@@ -60,7 +63,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.operationLimits),
-      errorLogging(logger),
+      operationObserver(app.metrics, schema),
       rateLimitPlugin,
       ...(config.production ? [] : [statementCountHeader]),
     ],
@@ -69,6 +72,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const web = express();
   web.disable('x-powered-by');
+  web.use(requestLogging(logger, app.metrics));
+  web.get('/metrics', metricsEndpoint(app.metrics, config.metricsToken));
   web.get('/healthz', async (_req, res) => {
     const ready = await isReady(database.dataSource);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', database: database.kind });
@@ -83,7 +88,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await contextFromAuthorization(app, req.headers.authorization)),
+        ...(await contextFromAuthorization(app, req.headers.authorization, { requestId: String(req.id), log: req.log })),
         clientAddress: clientAddress(req, config.trustProxy),
       }),
     }),
@@ -140,21 +145,3 @@ const statementCountHeader = {
     };
   },
 };
-
-/** Unexpected errors are logged in full here, since clients only see INTERNAL_SERVER_ERROR. */
-function errorLogging(logger: Logger) {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, operationName }: { errors: readonly Error[]; operationName?: string | null }) {
-          for (const error of errors) {
-            const original = (error as { originalError?: Error }).originalError;
-            if (original && original.name !== 'DomainError' && !(original as { extensions?: unknown }).extensions) {
-              logger.error({ err: original, operationName }, 'unexpected error');
-            }
-          }
-        },
-      };
-    },
-  };
-}

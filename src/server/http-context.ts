@@ -2,22 +2,28 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors';
 import { toGraphQLError } from '../graphql/errors';
 import { reviewerForToken } from '../services/reviewer-service';
-import { AppServices, createRequestContext, RequestContext } from '../services/request-context';
+import { AppServices, createRequestContext, newOrigin, RequestContext, RequestOrigin } from '../services/request-context';
 
 /**
  * The request context from an Authorization header (`Bearer <token>`, or the token alone, as
  * graphql-ws clients send it). No header: anonymous. A bad or expired token: UNAUTHENTICATED,
  * even for a read, so a client never mistakes a lapsed session for an anonymous one.
+ * `origin`: the request's id and logger (default: new ones).
  */
-export async function contextFromAuthorization(app: AppServices, authorization: unknown): Promise<RequestContext> {
+export async function contextFromAuthorization(
+  app: AppServices,
+  authorization: unknown,
+  origin: RequestOrigin = newOrigin(app.logger),
+): Promise<RequestContext> {
   if (authorization === undefined || authorization === null || authorization === '') {
-    return createRequestContext(app, null);
+    return createRequestContext(app, null, origin);
   }
   const token = typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '').trim() : '';
   try {
-    return createRequestContext(app, await reviewerForToken({ app }, token));
+    return createRequestContext(app, await reviewerForToken({ app }, token), origin);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
-    throw new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    origin.log.error({ err: error }, 'unexpected error while reading the token');
+    throw new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: origin.requestId } });
   }
 }

@@ -10,6 +10,7 @@ import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { contextFromAuthorization } from './http-context';
+import { observeLive } from './live-observer';
 import type { Logger } from './logger';
 import { webSocketOriginCheck } from './origins';
 import { serveGraphqlWs } from './ws-transport';
@@ -62,6 +63,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   const format = clientErrorFormatter(app.config.production);
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
   const shared = new SharedExecutions(masked);
+  // Request ids per connection and operation, logs and metrics, around the hooks below.
+  const observed = observeLive(wss, app, schema);
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
@@ -86,7 +89,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   };
 
   const server = serveGraphqlWs<Record<string, unknown> | undefined>(
-    {
+    observed.hooks({
       schema,
       // A token in connectionParams.authorization; a bad or expired one closes with 4403 Forbidden.
       onConnect: async (ctx) => {
@@ -97,7 +100,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
         }
@@ -113,7 +116,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a
           // token expired since the socket opened counts at once.
-          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization);
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(ctx, id));
         } catch (error) {
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
@@ -139,7 +142,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         }
         return masked(errors);
       },
-    },
+    }),
     wss,
     {
       pauseAboveBytes: SocketLimits.pauseAboveBytes,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { ReviewerEntity } from '../entities/reviewer.entity';
@@ -9,6 +10,8 @@ import type { LogFeed } from '../live/log-feed';
 import type { LiveConnection } from '../live/follow-log';
 import type { LogAppend, LogSignal } from '../live/log-signal';
 import type { RateLimits } from './rate-limits';
+import type { Logger } from '../server/logger';
+import type { Metrics } from '../server/metrics';
 
 /** What lives as long as the server: the database, the configuration, the token keys, the live log. */
 export interface AppServices {
@@ -19,6 +22,17 @@ export interface AppServices {
   logSignal: LogSignal;
   feed: LogFeed;
   rateLimits: RateLimits;
+  logger: Logger;
+  /** This server instance's Prometheus metrics. */
+  metrics: Metrics;
+}
+
+/** Where a request came from, as its logs and a masked error name it. */
+export interface RequestOrigin {
+  /** The HTTP request's id, or the WebSocket connection's id and the operation's number. */
+  requestId: string;
+  /** The app's logger with the request id on every line. */
+  log: Logger;
 }
 
 /**
@@ -30,14 +44,23 @@ export interface RequestContext {
   /** The signed-in reviewer, read fresh from the database; null for an anonymous client. */
   viewer: ReviewerEntity | null;
   loaders: Loaders;
+  requestId: string;
+  log: Logger;
   /** For an operation on a WebSocket: the socket, as live delivery needs it. */
   connection?: LiveConnection;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
   clientAddress?: string;
 }
 
-export function createRequestContext(app: AppServices, viewer: ReviewerEntity | null): RequestContext {
-  return { app, viewer, loaders: createLoaders(app.dataSource, viewer) };
+/** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
+export function createRequestContext(app: AppServices, viewer: ReviewerEntity | null, origin?: RequestOrigin): RequestContext {
+  const { requestId, log } = origin ?? newOrigin(app.logger);
+  return { app, viewer, loaders: createLoaders(app.dataSource, viewer), requestId, log };
+}
+
+/** A fresh request id, and a child of `logger` that puts it on every line. */
+export function newOrigin(logger: Logger, requestId: string = randomUUID()): RequestOrigin {
+  return { requestId, log: logger.child({ requestId }) };
 }
 
 /**

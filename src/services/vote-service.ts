@@ -32,7 +32,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(castVoteInput, input);
   const evidenceIds = [...new Set((fields.evidenceIds ?? []).map((id) => decodeGlobalId(id, 'Evidence')))];
-  return transact(ctx, async (tx) => {
+  const cast = await transact(ctx, async (tx) => {
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
     if (evidenceIds.length && (await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId })) !== evidenceIds.length) {
@@ -54,6 +54,8 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
     await recomputeAndLog(tx, locked, { at, actorId: actor.id, log });
     return { vote: voteFromRow(tx, vote), claim: locked.claim };
   });
+  ctx.app.metrics.voteCast(input.rating);
+  return cast;
 }
 
 /** REVIEWER or above: removes the reviewer's own vote; CONFLICT when there is none. */

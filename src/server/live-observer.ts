@@ -1,0 +1,133 @@
+import type { IncomingMessage } from 'node:http';
+import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Context, ServerOptions } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { AppServices, RequestOrigin } from '../services/request-context';
+import { newOrigin } from '../services/request-context';
+import { reportUnexpectedErrors } from './error-reporting';
+import type { Logger } from './logger';
+import { operationLabeller, unknownOperation, type OperationLabels } from './metrics';
+import { requestIdFrom } from './request-id';
+
+type Options = ServerOptions<Record<string, unknown> | undefined, Extra>;
+type LiveContext = Context<Record<string, unknown> | undefined, Extra>;
+
+interface LiveOperation {
+  origin: RequestOrigin;
+  labels: OperationLabels;
+  startedAt: number;
+  /** Counted in graphql_subscriptions_active until it completes. */
+  subscribed: boolean;
+}
+
+interface LiveSocket {
+  id: string;
+  log: Logger;
+  operations: number;
+  open: Map<string, LiveOperation>;
+}
+
+/**
+ * Request ids, logs and metrics for graphql-ws. Every connection gets an id (the upgrade
+ * request's X-Request-Id if it is safe, else a new one, returned in the 101 response's
+ * x-request-id), and each operation on it `<connection id>:<n>`. `hooks` wraps the server's own
+ * hooks: unexpected errors are logged and stamped with the operation's id before they are
+ * masked, and every error the client gets is counted by its code.
+ */
+export function observeLive(wss: WebSocketServer, app: AppServices, schema: GraphQLSchema) {
+  const { metrics, logger } = app;
+  const labelsOf = operationLabeller(schema);
+  const upgradeIds = new WeakMap<IncomingMessage, string>();
+  const sockets = new WeakMap<WebSocket, LiveSocket>();
+  metrics.countSocketsWith(() => wss.clients.size);
+
+  wss.on('headers', (headers, request) => {
+    const id = requestIdFrom(request.headers['x-request-id']);
+    upgradeIds.set(request, id);
+    headers.push(`x-request-id: ${id}`);
+  });
+  const track = (socket: WebSocket, request?: IncomingMessage) => {
+    const id = (request && upgradeIds.get(request)) ?? requestIdFrom(undefined);
+    const live: LiveSocket = { id, log: logger.child({ connectionId: id }), operations: 0, open: new Map() };
+    sockets.set(socket, live);
+    live.log.info('socket opened');
+    socket.once('close', (code) => live.log.info({ code, operations: live.operations }, 'socket closed'));
+    return live;
+  };
+  wss.on('connection', (socket, request) => void track(socket, request));
+
+  const socketOf = (ctx: LiveContext) => sockets.get(ctx.extra.socket) ?? track(ctx.extra.socket);
+  const counted = (operation: LiveOperation, errors: readonly GraphQLFormattedError[] | undefined) => {
+    for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    return errors;
+  };
+  const reported = (ctx: LiveContext, id: string, errors: readonly GraphQLError[], operationName?: string | null) => {
+    const operation = socketOf(ctx).open.get(id);
+    if (operation) reportUnexpectedErrors(errors, operation.origin, operationName);
+    return operation;
+  };
+
+  return {
+    /** The origin (request id and logger) of operation `id` on this socket, for its context. */
+    origin(ctx: LiveContext, id: string): RequestOrigin {
+      return socketOf(ctx).open.get(id)?.origin ?? newOrigin(logger);
+    },
+
+    hooks(options: Options): Options {
+      return {
+        ...options,
+        onSubscribe: async (ctx, id, payload) => {
+          const socket = socketOf(ctx);
+          const operation: LiveOperation = {
+            origin: newOrigin(logger, `${socket.id}:${++socket.operations}`),
+            labels: unknownOperation,
+            startedAt: performance.now(),
+            subscribed: false,
+          };
+          socket.open.set(id, operation);
+          const args = await options.onSubscribe?.(ctx, id, payload);
+          if (args && !Array.isArray(args)) {
+            operation.labels = labelsOf(getOperationAST((args as ExecutionArgs).document, payload.operationName));
+          }
+          metrics.operationReceived('ws', operation.labels);
+          operation.origin.log.debug({ operationName: payload.operationName, ...operation.labels }, 'operation started');
+          return args;
+        },
+        onOperation: async (ctx, id, payload, args, result) => {
+          const operation = socketOf(ctx).open.get(id);
+          if (operation && Symbol.asyncIterator in Object(result)) {
+            operation.subscribed = true;
+            metrics.subscriptionOpened();
+          }
+          return options.onOperation?.(ctx, id, payload, args, result);
+        },
+        onNext: async (ctx, id, payload, args, result) => {
+          const operation = result.errors ? reported(ctx, id, result.errors, payload.operationName) : undefined;
+          const shown = await options.onNext?.(ctx, id, payload, args, result);
+          if (operation) counted(operation, (shown ?? result).errors);
+          return shown;
+        },
+        onError: async (ctx, id, payload, errors) => {
+          const operation = reported(ctx, id, errors, payload.operationName);
+          const shown = (await options.onError?.(ctx, id, payload, errors)) ?? errors.map((error) => error.toJSON());
+          if (operation) {
+            counted(operation, shown);
+            // A refused operation never started, and never completes.
+            if (!operation.subscribed) socketOf(ctx).open.delete(id);
+          }
+          return shown;
+        },
+        onComplete: async (ctx, id, payload) => {
+          const socket = socketOf(ctx);
+          const operation = socket.open.get(id);
+          socket.open.delete(id);
+          if (operation?.subscribed) metrics.subscriptionClosed();
+          else if (operation) metrics.operationAnswered('ws', operation.labels, (performance.now() - operation.startedAt) / 1000);
+          operation?.origin.log.debug({ operationName: payload.operationName, ...operation.labels }, 'operation completed');
+          return options.onComplete?.(ctx, id, payload);
+        },
+      };
+    },
+  };
+}

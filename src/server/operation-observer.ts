@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../services/request-context';
+import { reportUnexpectedErrors } from './error-reporting';
+import { operationLabeller, unknownOperation, type Metrics } from './metrics';
+
+/**
+ * GraphQL over HTTP in the metrics (operations, errors by code, durations) and in the logs:
+ * an unexpected error is logged with the request id, which its masked answer then carries
+ * (reportUnexpectedErrors runs before Apollo calls formatError).
+ */
+export function operationObserver(metrics: Metrics, schema: GraphQLSchema): ApolloServerPlugin<RequestContext> {
+  const labelsOf = operationLabeller(schema);
+  return {
+    // A bad token (or a failed rate check) is refused before any operation is read.
+    async contextCreationDidFail({ error }) {
+      metrics.operationReceived('http', unknownOperation);
+      metrics.operationFailed('http', unknownOperation, String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    },
+    async requestDidStart() {
+      const startedAt = performance.now();
+      return {
+        async didEncounterErrors({ errors, operationName, contextValue }) {
+          reportUnexpectedErrors(errors, contextValue, operationName);
+        },
+        async willSendResponse({ operation, response }) {
+          const labels = labelsOf(operation);
+          metrics.operationReceived('http', labels);
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          for (const error of errors ?? []) metrics.operationFailed('http', labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          metrics.operationAnswered('http', labels, (performance.now() - startedAt) / 1000);
+        },
+      };
+    },
+  };
+}
