@@ -24,6 +24,8 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** WebSocket keep-alive: a ping this often; no pong within as long again drops the socket. */
+  keepAliveSeconds: number;
 }
 
 /** What one GraphQL operation may ask for; checked before it runs, over HTTP and WebSocket. */
@@ -79,6 +81,7 @@ const environment = z.object({
     })
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WS_KEEPALIVE: z.coerce.number().int().min(1).max(600).default(12),
 });
 
 /** http(s)://host[:port], nothing more: what a browser sends in its Origin header. */
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: corsOrigins(e.CORS_ORIGINS, production),
     metricsToken: e.METRICS_TOKEN,
+    keepAliveSeconds: e.WS_KEEPALIVE,
   };
 }
 

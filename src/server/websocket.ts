@@ -147,6 +147,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     {
       pauseAboveBytes: SocketLimits.pauseAboveBytes,
       cutOffAboveBytes: SocketLimits.cutOffAboveBytes,
+      keepAliveMs: app.config.keepAliveSeconds * 1000,
       onCutOff: (socket) => {
         logger.warn('closing the socket of a slow consumer (unsent bytes)');
         socket.close(LiveCloseCode.SlowConsumer, slowReason);

@@ -16,12 +16,11 @@ export interface SendLimits {
   pauseAboveBytes: number;
   /** Unsent bytes above which the socket is cut off (1013): its client stopped reading. */
   cutOffAboveBytes: number;
-  /** Called, once, when a socket is cut off for its unsent bytes. */
+  /** Called when a socket is cut off for its unsent bytes. */
   onCutOff(socket: WebSocket): void;
+  /** A ping this often; no pong within as long again drops the socket. */
+  keepAliveMs: number;
 }
-
-/** Keep-alive: a ping every 12 s; no pong within the next 12 s drops the socket. */
-const keepAliveMs = 12_000;
 
 /**
  * graphql-ws over ws: the protocol from graphql-ws's `makeServer`, and the transport here.
@@ -45,7 +44,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       logger.warn({ err: error }, 'WebSocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    const keepAlive = startKeepAlive(socket);
+    const keepAlive = startKeepAlive(socket, limits.keepAliveMs);
     const send = (data: string) =>
       new Promise<void>((resolve, reject) => {
         if (socket.readyState !== socket.OPEN) return resolve();
@@ -87,7 +86,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   };
 }
 
-function startKeepAlive(socket: WebSocket) {
+function startKeepAlive(socket: WebSocket, keepAliveMs: number) {
   let pongWait: NodeJS.Timeout | undefined;
   const ping = setInterval(() => {
     if (socket.readyState !== socket.OPEN) return;
