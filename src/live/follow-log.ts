@@ -2,7 +2,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import { MoreThan, LessThanOrEqual, And } from 'typeorm';
 import { ActivityEntity } from '../entities/activity.entity';
 import { badInput } from '../domain/errors';
-import type { LogFeed } from './log-feed';
+import type { EntryListener, LogFeed } from './log-feed';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -15,7 +15,26 @@ export const MAX_PENDING_ENTRIES = 1_000;
 export interface LiveConnection {
   /** Closes the connection at once (1013 on a WebSocket): the client resumes with its last cursor. */
   cutOff(): void;
+  /** Sends one `next` message whose payload is the given JSON text (a WebSocket operation's). */
+  sendNext?(payloadJson: string): void;
+  /**
+   * Takes the subscriber's live entries, once its replay is sent, instead of its stream: shared
+   * execution writes them to every socket of a group in one loop (shared-execution.ts).
+   */
+  deliverLive?(entry: ActivityEntity): void;
 }
+
+/**
+ * Yielded once, after the replay, by a followed log whose connection takes live entries
+ * itself. The stream's consumer calls `goLive` when it has sent every entry before it, so that
+ * live entries written directly can never overtake the replay.
+ */
+export class LiveHandOver {
+  constructor(readonly goLive: () => void) {}
+}
+
+/** What a followed log yields: entries, and on a connection that takes live entries, one hand-over. */
+export type FollowedEntry = ActivityEntity | LiveHandOver;
 
 /** Raised into a subscription whose client stopped reading; its socket is closed, and it resumes by cursor. */
 export class SlowConsumerError extends Error {
@@ -39,7 +58,7 @@ export async function followLog(
   after: number | null,
   match: (entry: ActivityEntity) => boolean,
   connection?: LiveConnection,
-): Promise<AsyncIterableIterator<ActivityEntity>> {
+): Promise<AsyncIterableIterator<FollowedEntry>> {
   const tooSlow = (pending: number) => pending > MAX_PENDING_ENTRIES;
   let held: ActivityEntity[] | null = [];
   let sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
@@ -65,7 +84,7 @@ export async function followLog(
     held = held!.filter(wanted);
   }
 
-  return new Repeater<ActivityEntity>(async (push, stop) => {
+  return new Repeater<FollowedEntry>(async (push, stop) => {
     void stop.then(() => following.stop());
     let pending = 0;
     const deliver = (entries: readonly ActivityEntity[]) => {
@@ -94,10 +113,18 @@ export async function followLog(
       }
     }
     if (overflow) return stop(new SlowConsumerError());
-    const waiting = held!;
-    held = null;
-    sink = deliver;
-    deliver(waiting);
+    const goLive = (to: EntryListener) => {
+      const waiting = held!;
+      held = null;
+      sink = to;
+      to(waiting);
+    };
+    const direct = connection?.deliverLive?.bind(connection);
+    if (direct) {
+      void push(new LiveHandOver(() => goLive((entries) => entries.forEach((entry) => wanted(entry) && direct(entry)))));
+    } else {
+      goLive(deliver);
+    }
     await stop;
   });
 }

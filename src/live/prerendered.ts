@@ -27,10 +27,15 @@ export class PrerenderedResult implements FormattedExecutionResult {
     return this.rendered;
   }
 
+  /** The payload's text, for one more message that carries it. */
+  forMessage(): string {
+    prerenderCounts.sent++;
+    return this.text;
+  }
+
   /** Called by JSON.stringify on the message: notes the text to splice in, leaves a marker. */
   toJSON(): string {
-    lastRendered = this.text;
-    prerenderCounts.sent++;
+    lastRendered = this.forMessage();
     return marker;
   }
 }

@@ -13,7 +13,8 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { ActivityEntity } from '../entities/activity.entity';
-import { createRequestContext, type RequestContext } from '../services/request-context';
+import { createRequestContext, type RequestContext, type RequestOrigin } from '../services/request-context';
+import { LiveHandOver, type FollowedEntry } from './follow-log';
 import { PrerenderedResult } from './prerendered';
 
 /** Results kept per group, for subscribers that reach an entry a little later than others. */
@@ -38,25 +39,53 @@ export type ErrorMask = (errors: readonly GraphQLError[]) => GraphQLFormattedErr
 export class SharedExecutions {
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly mask: ErrorMask) {}
+  constructor(
+    private readonly mask: ErrorMask,
+    /** Logs unexpected errors (before they are masked) under the execution's request id. */
+    private readonly report: (errors: readonly GraphQLError[], origin: RequestOrigin) => void = () => undefined,
+  ) {}
 
-  /** graphql-ws's `subscribe`: the source stream per subscriber, the execution per group. */
+  /**
+   * graphql-ws's `subscribe`: the source stream per subscriber, the execution per group. The
+   * replay goes through graphql-ws like any stream; on a connection that can send messages
+   * itself, live entries then skip the stream: the group's rendered text goes to the socket.
+   */
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
-    const source = await createSourceEventStream(args);
-    if (!(Symbol.asyncIterator in source)) return source;
+    const ctx = args.contextValue as RequestContext;
     const key = groupKey(args);
-    const group = this.groups.get(key) ?? { subscribers: 0, results: new Map() };
-    this.groups.set(key, group);
-    group.subscribers++;
-    const leave = () => {
-      if (--group.subscribers === 0 && this.groups.get(key) === group) this.groups.delete(key);
+    const fannedOut = ctx.app.metrics.fanOutTimer();
+    let group: Group | undefined;
+    let active = true;
+    const render = (entry: ActivityEntity) => resultFor(group!, entry, args, this.mask, this.report);
+    const connection = ctx.connection;
+    const sendNext = connection?.sendNext?.bind(connection);
+    let written = Promise.resolve();
+    const deliverLive = (entry: ActivityEntity) => {
+      const rendered = render(entry);
+      written = written
+        .then(() => rendered)
+        .then((result) => {
+          if (!active) return;
+          sendNext!(result.forMessage());
+          fannedOut(entry);
+        })
+        .catch((error: unknown) => {
+          ctx.app.logger.error({ err: error }, 'a live entry could not be sent');
+          connection?.cutOff();
+        });
     };
-    const fannedOut = (args.contextValue as RequestContext).app.metrics.fanOutTimer();
-    const results = mapStream(
-      source as AsyncIterable<ActivityEntity>,
-      (entry) => resultFor(group, entry, args, this.mask).finally(() => fannedOut(entry)),
-      leave,
-    );
+    const direct = sendNext && connection ? { ...args, contextValue: { ...ctx, connection: { ...connection, deliverLive } } } : args;
+    const source = await createSourceEventStream(direct);
+    if (!(Symbol.asyncIterator in source)) return source;
+    const joined = this.groups.get(key) ?? { subscribers: 0, results: new Map() };
+    group = joined;
+    this.groups.set(key, joined);
+    joined.subscribers++;
+    const leave = () => {
+      active = false;
+      if (--joined.subscribers === 0 && this.groups.get(key) === joined) this.groups.delete(key);
+    };
+    const results = mapStream(source as AsyncIterable<FollowedEntry>, (entry) => render(entry).finally(() => fannedOut(entry)), leave);
     // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
     return results as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };
@@ -67,15 +96,23 @@ export class SharedExecutions {
   }
 }
 
-function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs, mask: ErrorMask): Promise<PrerenderedResult> {
+function resultFor(
+  group: Group,
+  entry: ActivityEntity,
+  args: ExecutionArgs,
+  mask: ErrorMask,
+  report: (errors: readonly GraphQLError[], origin: RequestOrigin) => void,
+): Promise<PrerenderedResult> {
   const id = `${entry.eventId}:${entry.position}`;
   let result = group.results.get(id);
   if (!result) {
     const ctx = args.contextValue as RequestContext;
     // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
-    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: createRequestContext(ctx.app, ctx.viewer) })).then(
-      ({ data, errors }) => new PrerenderedResult({ data, errors: errors && mask(errors) }),
-    );
+    const context = createRequestContext(ctx.app, ctx.viewer);
+    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: context })).then(({ data, errors }) => {
+      if (errors) report(errors, context);
+      return new PrerenderedResult({ data, errors: errors && mask(errors) });
+    });
     group.results.set(id, result);
     if (group.results.size > resultsPerGroup) group.results.delete(group.results.keys().next().value!);
   }
@@ -90,14 +127,19 @@ function resultFor(group: Group, entry: ActivityEntity, args: ExecutionArgs, mas
  * 40% of the fan-out's time (bench B3, B4).
  */
 function mapStream(
-  source: AsyncIterable<ActivityEntity>,
+  source: AsyncIterable<FollowedEntry>,
   map: (entry: ActivityEntity) => Promise<PrerenderedResult>,
   onEnd: () => void,
 ): AsyncIterableIterator<PrerenderedResult> {
   const entries = source[Symbol.asyncIterator]();
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let finished = false;
-  let wake: ((step: IteratorResult<ActivityEntity>) => void) | null = null;
+  let wake: ((step: IteratorResult<FollowedEntry>) => void) | null = null;
+  const nextStep = () =>
+    new Promise<IteratorResult<FollowedEntry>>((resolve, reject) => {
+      wake = resolve;
+      entries.next().then(resolve, reject);
+    });
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -112,15 +154,15 @@ function mapStream(
     async next() {
       if (finished) return done;
       try {
-        const step = await new Promise<IteratorResult<ActivityEntity>>((resolve, reject) => {
-          wake = resolve;
-          entries.next().then(resolve, reject);
-        });
+        let step: IteratorResult<FollowedEntry>;
+        // graphql-ws asks for the next result only once it has sent the last one: when the
+        // hand-over comes, the replay is on the socket, and live entries may go directly.
+        while (!(step = await nextStep()).done && !finished && step.value instanceof LiveHandOver) step.value.goLive();
         if (step.done || finished) {
           finish();
           return done;
         }
-        const result = await map(step.value);
+        const result = await map(step.value as ActivityEntity);
         return finished ? done : { done: false, value: result }; // nothing after a return()
       } catch (error) {
         if (finished) return done; // stopping won: the source's end is nobody's concern

@@ -44,6 +44,7 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly votes = this.counter('votes_cast_total', 'Votes cast (committed), by rating', ['rating']);
+  private readonly slowConsumers = this.counter('websocket_slow_consumers_total', 'Sockets closed with 1013 because their client stopped reading', []);
   private openSockets: () => number = () => 0;
 
   constructor() {
@@ -106,6 +107,10 @@ export class Metrics {
 
   voteCast(rating: string): void {
     this.votes.inc({ rating });
+  }
+
+  slowConsumerCut(): void {
+    this.slowConsumers.inc();
   }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]) {

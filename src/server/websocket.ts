@@ -9,6 +9,7 @@ import { PrerenderedResult } from '../live/prerendered';
 import { SharedExecutions } from '../live/shared-execution';
 import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
 import type { AppServices, RequestContext } from '../services/request-context';
+import { reportUnexpectedErrors } from './error-reporting';
 import { contextFromAuthorization } from './http-context';
 import { observeLive } from './live-observer';
 import type { Logger } from './logger';
@@ -24,11 +25,18 @@ export const LiveCloseCode = {
   GoingAway: 1001,
 } as const;
 
-const slowReason = 'Too slow: reconnect and resume from your last cursor';
+/** What live delivery needs of an operation's socket. */
+interface SocketPort {
+  write(socket: WebSocket, data: string): void;
+  cutOff(socket: WebSocket, why: string): void;
+}
 
-/** What live delivery needs of a socket. */
-function connectionOf(socket: WebSocket): LiveConnection {
-  return { cutOff: () => socket.close(LiveCloseCode.SlowConsumer, slowReason) };
+function connectionOf(socket: WebSocket, operationId: string, port: SocketPort): LiveConnection {
+  const opening = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+  return {
+    cutOff: () => port.cutOff(socket, 'entries waiting'),
+    sendNext: (payloadJson) => port.write(socket, `${opening}${payloadJson}}`),
+  };
 }
 
 const maxCachedDocuments = 500;
@@ -62,9 +70,19 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const format = clientErrorFormatter(app.config.production);
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
-  const shared = new SharedExecutions(masked);
+  const shared = new SharedExecutions(masked, reportUnexpectedErrors);
   // Request ids per connection and operation, logs and metrics, around the hooks below.
   const observed = observeLive(wss, app, schema);
+  const port: SocketPort = {
+    write: (socket, data) => server.write(socket, data),
+    // A slow consumer reads what was sent, then 1013 (or is dropped after ws's close timeout).
+    cutOff: (socket, why) => {
+      if (socket.readyState !== socket.OPEN) return;
+      logger.warn({ why }, 'closing the socket of a slow consumer');
+      app.metrics.slowConsumerCut();
+      socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
+    },
+  };
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
@@ -128,7 +146,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: { ...context, connection: connectionOf(ctx.extra.socket) },
+          contextValue: { ...context, connection: connectionOf(ctx.extra.socket, id, port) },
         };
       },
       subscribe: shared.subscribe,
@@ -136,10 +154,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       onNext: (_ctx, _id, _payload, _args, result) =>
         result instanceof PrerenderedResult ? result : result.errors ? { ...result, errors: masked(result.errors) } : undefined,
       onError: (ctx, _id, _payload, errors) => {
-        if (errors.some((error) => error.originalError instanceof SlowConsumerError)) {
-          logger.warn('closing the socket of a slow consumer');
-          ctx.extra.socket.close(LiveCloseCode.SlowConsumer, slowReason);
-        }
+        if (errors.some((error) => error.originalError instanceof SlowConsumerError)) port.cutOff(ctx.extra.socket, 'entries waiting');
         return masked(errors);
       },
     }),
@@ -148,10 +163,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       pauseAboveBytes: SocketLimits.pauseAboveBytes,
       cutOffAboveBytes: SocketLimits.cutOffAboveBytes,
       keepAliveMs: app.config.keepAliveSeconds * 1000,
-      onCutOff: (socket) => {
-        logger.warn('closing the socket of a slow consumer (unsent bytes)');
-        socket.close(LiveCloseCode.SlowConsumer, slowReason);
-      },
+      onCutOff: (socket) => port.cutOff(socket, 'unsent bytes'),
     },
     logger,
   );

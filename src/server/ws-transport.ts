@@ -49,8 +49,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       new Promise<void>((resolve, reject) => {
         if (socket.readyState !== socket.OPEN) return resolve();
         const pause = socket.bufferedAmount > limits.pauseAboveBytes;
-        socket.send(spliceRendered(data), (error) => (error ? reject(error) : resolve()));
-        if (socket.bufferedAmount > limits.cutOffAboveBytes) limits.onCutOff(socket);
+        write(socket, spliceRendered(data), (error) => (error ? reject(error) : resolve()));
         if (!pause) resolve();
       });
     const closed = protocol.opened(
@@ -76,7 +75,16 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     });
   });
 
+  /** Sends a message as is; a socket whose unsent bytes pass the bound is cut off. */
+  const write = (socket: WebSocket, data: string, written?: (error?: Error) => void) => {
+    if (socket.readyState !== socket.OPEN) return written?.();
+    socket.send(data, written);
+    if (socket.bufferedAmount > limits.cutOffAboveBytes) limits.onCutOff(socket);
+  };
+
   return {
+    /** Writes a message to a socket without waiting, as the protocol's own messages are written. */
+    write: (socket: WebSocket, data: string) => write(socket, data),
     /** Closes every socket with 1001 (after what is already queued on it), then the server. */
     dispose: async () => {
       for (const client of wss.clients) client.close(1001, 'Going away');

@@ -1,9 +1,8 @@
-import type { ActivityEntity } from '../entities/activity.entity';
 import { ActivityType } from '../generated/graphql';
 import { decodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
-import { followLog } from '../live/follow-log';
+import { followLog, type FollowedEntry } from '../live/follow-log';
 import { positionAfter } from './activity-service';
 import { ListOrders } from './list-orders';
 import type { RequestContext } from './request-context';
@@ -12,7 +11,7 @@ import type { RequestContext } from './request-context';
 export async function verdictChanges(
   ctx: RequestContext,
   args: { eventId?: string | null; claimId?: string | null; after?: string | null },
-): Promise<AsyncIterableIterator<ActivityEntity>> {
+): Promise<AsyncIterableIterator<FollowedEntry>> {
   if (!args.eventId && !args.claimId) throw badInput('verdictChanged needs an eventId or a claimId', 'eventId');
   let eventId = args.eventId ? decodeGlobalId(args.eventId, 'Event') : null;
   const claimId = args.claimId ? decodeGlobalId(args.claimId, 'Claim') : null;
@@ -37,7 +36,7 @@ export async function verdictChanges(
 export async function eventActivityStream(
   ctx: RequestContext,
   args: { eventId: string; after?: string | null },
-): Promise<AsyncIterableIterator<ActivityEntity>> {
+): Promise<AsyncIterableIterator<FollowedEntry>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   return followLog(ctx.app, eventId, startAfter(eventId, args.after), () => true, ctx.connection);
