@@ -15,6 +15,7 @@ import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
+import { requestBodyErrors } from './request-body-errors';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -69,6 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, { context: ({ req }) => contextFromAuthorization(app, req.headers.authorization) }),
+    requestBodyErrors(logger),
   );
   httpServer.on('request', web);
   const live = startWebSocketServer(httpServer, app, schema, logger);

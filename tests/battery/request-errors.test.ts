@@ -1,0 +1,24 @@
+import { startTestServer, TestServer } from '../support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ NODE_ENV: 'production' });
+});
+afterAll(() => server?.stop());
+
+async function post(body: string) {
+  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await response.text();
+  expect(text).not.toMatch(/node_modules|\n\s+at |<html/i);
+  return { status: response.status, json: JSON.parse(text) };
+}
+
+test.each([
+  ['not JSON', '{"query": ', 400, 'The request body is not valid JSON'],
+  ['a bare null', 'null', 400, 'The request body is not valid JSON'],
+  ['over 100 KB', JSON.stringify({ query: `# ${'x'.repeat(200_000)}\n{ viewer { id } }` }), 413, 'The request body is larger than 100 KB'],
+])('a request body that is %s is a BAD_REQUEST in JSON, with no stack or file path', async (_what, body, status, message) => {
+  const response = await post(body);
+  expect(response.status).toBe(status);
+  expect(response.json).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+});
