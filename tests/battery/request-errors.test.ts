@@ -1,3 +1,4 @@
+import { expectSafeErrors } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -21,4 +22,14 @@ test.each([
   const response = await post(body);
   expect(response.status).toBe(status);
   expect(response.json).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+});
+
+test('more than 50 bad values in the variables are BAD_USER_INPUT to the end, never INTERNAL_SERVER_ERROR', async () => {
+  const query = 'query Claims($filter: ClaimFilter) { claims(filter: $filter) { totalCount } }';
+  const response = await post(JSON.stringify({ query, variables: { filter: { status: Array(60).fill('NOT_A_STATUS') } } }));
+  expect(response.status).toBe(400);
+  expectSafeErrors(response.json);
+  const codes = new Set(response.json.errors.map((error: { extensions: { code: string } }) => error.extensions.code));
+  expect(codes).toEqual(new Set(['BAD_USER_INPUT']));
+  expect(response.json.errors.at(-1).message).toBe('Too many errors processing variables, error limit reached. Execution aborted.');
 });
