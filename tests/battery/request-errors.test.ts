@@ -33,3 +33,10 @@ test('more than 50 bad values in the variables are BAD_USER_INPUT to the end, ne
   expect(codes).toEqual(new Set(['BAD_USER_INPUT']));
   expect(response.json.errors.at(-1).message).toBe('Too many errors processing variables, error limit reached. Execution aborted.');
 });
+
+test('a persisted query whose hash does not match is a BAD_REQUEST, never INTERNAL_SERVER_ERROR', async () => {
+  const extensions = { persistedQuery: { version: 1, sha256Hash: 'not-the-hash' } };
+  const response = await post(JSON.stringify({ query: '{ viewer { id } }', extensions }));
+  expect(response.status).toBe(400);
+  expect(response.json).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+});
