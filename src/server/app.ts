@@ -16,6 +16,7 @@ import { createAppServices } from './app-services';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
 import { requestBodyErrors } from './request-body-errors';
+import { subscriptionsOverHttpRefused } from './subscriptions-over-http';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -50,6 +51,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
       errorLogging(logger),
+      subscriptionsOverHttpRefused,
       ...(config.production ? [] : [statementCountHeader]),
     ],
   });

@@ -1,3 +1,4 @@
+import { contractDocument } from '../support/client';
 import { expectSafeErrors } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -39,4 +40,15 @@ test('a persisted query whose hash does not match is a BAD_REQUEST, never INTERN
   const response = await post(JSON.stringify({ query: '{ viewer { id } }', extensions }));
   expect(response.status).toBe(400);
   expect(response.json).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+});
+
+test.each([
+  ['a document of its own', { query: 'subscription { activity(eventId: "x") { cursor } }' }],
+  ['the contract operation OnActivity', { query: contractDocument, operationName: 'OnActivity', variables: { eventId: 'x' } }],
+])('a subscription sent over HTTP (%s) is a BAD_REQUEST that points to graphql-ws, never INTERNAL_SERVER_ERROR', async (_what, body) => {
+  const response = await post(JSON.stringify(body));
+  expect(response.status).toBe(400);
+  expect(response.json).toEqual({
+    errors: [{ message: 'Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', extensions: { code: 'BAD_REQUEST' } }],
+  });
 });
