@@ -48,6 +48,18 @@ const apolloCodes = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+// graphql-js stops after 50 bad variable values with this error, which has no variable node for
+// Apollo to recognise and so no code: it is still the client's bad input, not a server failure.
+const variableErrorLimit = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
+// Apollo refuses some requests (a persisted query's hash that does not match, an unknown
+// persisted query version) with an HTTP 4xx status and a message of its own but no code.
+function isCodelessBadRequest(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 /**
  * The one place where errors become what clients see: domain errors keep their message and
  * get their code; Apollo's own request errors pass; anything else is masked as
@@ -60,6 +72,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // extensions.http only steers Apollo's status for errors raised before execution; never show it.
     const { http: _status, ...extensions } = toGraphQLError(original).extensions;
     return { ...formatted, message: original.message, extensions };
+  }
+  if (formatted.message === variableErrorLimit) {
+    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (isCodelessBadRequest(error)) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && (apolloCodes.has(code) || Object.values(ErrorCode).includes(code as ErrorCode))) {

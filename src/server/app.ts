@@ -24,6 +24,7 @@ import { corsOptions } from './origins';
 import { rateLimitPlugin } from './rate-limits';
 import { jsonBody, requestBodyErrors } from './request-body';
 import { requestLogging } from './request-logging';
+import { subscriptionsOverHttpRefused } from './subscriptions-over-http';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -64,6 +65,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.operationLimits),
       operationObserver(app.metrics, schema),
+      subscriptionsOverHttpRefused,
       rateLimitPlugin,
       ...(config.production ? [] : [statementCountHeader]),
     ],
