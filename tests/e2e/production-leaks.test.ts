@@ -1,8 +1,7 @@
-import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/domain/global-id';
-import { ApiClient, contractDocument, GraphQLResponse, ok } from '../support/client';
-import { liveClient } from '../support/live-client';
+import { ApiClient, contractDocument, ok } from '../support/client';
+import { liveClient, overSocket } from '../support/live-client';
 import { startTestServer, TestServer } from '../support/test-server';
 import { Member, World } from '../support/world';
 
@@ -25,24 +24,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Answer = Pick<GraphQLResponse, 'data' | 'errors'>;
-
-/** One operation over the socket: its first result, or the errors it was refused with. */
-function overSocket(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<Answer> {
-  return new Promise((resolve) => {
-    const stop = client.subscribe(
-      { query, variables, operationName },
-      {
-        next: (result) => {
-          resolve(result as Answer);
-          stop();
-        },
-        error: (errors) => resolve({ errors: Array.isArray(errors) ? errors : [{ message: String(errors) }] } as Answer),
-        complete: () => resolve({}),
-      },
-    );
-  });
-}
 
 // What must never reach a client: a stack frame, a file path, SQL, or a database driver's words.
 const leak = new RegExp(

@@ -1,9 +1,8 @@
 import { Lexer, parse, Source, TokenKind } from 'graphql';
-import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { buildSchema } from '../../src/graphql/schema';
 import { ApiClient, contractDocument, contractOperationNames, GraphQLResponse } from '../support/client';
-import { liveClient } from '../support/live-client';
+import { liveClient, overSocket } from '../support/live-client';
 import { expectSafeErrors } from '../support/refusals';
 import { largestVariables } from '../support/sample-variables';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -22,24 +21,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Answer = Pick<GraphQLResponse, 'data' | 'errors'>;
-
-/** One operation over the socket: its first result, or the errors it was refused with. */
-function overSocket(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<Answer> {
-  return new Promise((resolve) => {
-    const stop = client.subscribe(
-      { query, variables, operationName },
-      {
-        next: (result) => {
-          resolve(result as Answer);
-          stop();
-        },
-        error: (errors) => resolve({ errors: Array.isArray(errors) ? errors : [{ message: String(errors) }] } as Answer),
-        complete: () => resolve({}),
-      },
-    );
-  });
-}
 
 function tokenCount(text: string): number {
   const lexer = new Lexer(new Source(text));

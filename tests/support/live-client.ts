@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { contractDocument } from './client';
+import { contractDocument, type GraphQLResponse } from './client';
 
 export interface LiveMessage<T = any> {
   data?: T;
@@ -78,4 +78,23 @@ export function collect<T = any>(client: Client, operationName: string, variable
       return messages.slice(0, n);
     },
   };
+}
+
+export type Answer = Pick<GraphQLResponse, 'data' | 'errors'>;
+
+/** One operation over the socket: its first result, or the errors it was refused with. */
+export function overSocket(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<Answer> {
+  return new Promise((resolve) => {
+    const stop = client.subscribe(
+      { query, variables, operationName },
+      {
+        next: (result) => {
+          resolve(result as Answer);
+          stop();
+        },
+        error: (errors) => resolve({ errors: Array.isArray(errors) ? errors : [{ message: String(errors) }] } as Answer),
+        complete: () => resolve({}),
+      },
+    );
+  });
 }
