@@ -36,10 +36,10 @@ export const eventBoardScenario: Scenario = {
     try {
       log(`seeding ${Math.max(...boardSizes, first)} claims with evidence and votes through the API`);
       const eventId = await seedBoard(project.url, Math.max(...boardSizes, first));
-      // Counted; now timed on a production server (and the baseline gets a copy of PGlite's files, whole).
+      // The baseline gets a copy of PGlite's files, whole, so the project is stopped meanwhile.
       await project.stop();
       const baselineEnv = await database.baselineEnv();
-      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
+      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, countStatements: true });
       baseline = await startBaselineServer('baselines/raw-event-board-server.ts', baselineEnv);
 
       const body = (size: number) => operationBody('EventBoard', { id: eventId, first: size });
@@ -52,9 +52,12 @@ export const eventBoardScenario: Scenario = {
         statements.project.push(fromProject.statements);
         statements.baseline.push(fromBaseline.statements);
       }
+      log(`statements per EventBoard at ${boardSizes.join(', ')} claims: project ${statements.project}, baseline ${statements.baseline}`);
+      // Counted; now timed on a production server.
+      await project.stop();
+      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
       const measured = await post(project.url, body(first));
       if (measured.text.trim() !== (await post(baseline.url, body(first))).text.trim()) throw new Error('the production server answers differently');
-      log(`statements per EventBoard at ${boardSizes.join(', ')} claims: project ${statements.project}, baseline ${statements.baseline}`);
 
       const timing = roundTiming(options);
       const plan = (url: string, round: number) => ({
