@@ -23,7 +23,7 @@ import { operationObserver } from './operation-observer';
 import { corsOptions } from './origins';
 import { rateLimitPlugin } from './rate-limits';
 import { jsonBody, requestBodyErrors } from './request-body';
-import { requestLogging } from './request-logging';
+import { originOf, requestLogging } from './request-logging';
 import { subscriptionsOverHttpRefused } from './subscriptions-over-http';
 import { startWebSocketServer } from './websocket';
 
@@ -89,10 +89,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        ...(await contextFromAuthorization(app, req.headers.authorization, { requestId: String(req.id), log: req.log })),
-        clientAddress: clientAddress(req, config.trustProxy),
-      }),
+      context: async ({ req, res }) => {
+        const ctx = await contextFromAuthorization(app, req.headers.authorization, originOf(res));
+        ctx.clientAddress = clientAddress(req, config.trustProxy);
+        return ctx;
+      },
     }),
     requestBodyErrors(logger),
   );

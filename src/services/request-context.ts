@@ -53,14 +53,34 @@ export interface RequestContext {
 }
 
 /** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
-export function createRequestContext(app: AppServices, viewer: ReviewerEntity | null, origin?: RequestOrigin): RequestContext {
-  const { requestId, log } = origin ?? newOrigin(app.logger);
-  return { app, viewer, loaders: createLoaders(app.dataSource, viewer), requestId, log };
+export function createRequestContext(
+  app: AppServices,
+  viewer: ReviewerEntity | null,
+  origin: RequestOrigin = newOrigin(app.logger),
+): RequestContext {
+  return {
+    app,
+    viewer,
+    loaders: createLoaders(app.dataSource, viewer),
+    requestId: origin.requestId,
+    get log() {
+      return origin.log;
+    },
+  };
 }
 
-/** A fresh request id, and a child of `logger` that puts it on every line. */
+/**
+ * A fresh request id, and a child of `logger` that puts it on every line, made when first
+ * used: most requests write no line, and a child logger costs its bindings' redaction.
+ */
 export function newOrigin(logger: Logger, requestId: string = randomUUID()): RequestOrigin {
-  return { requestId, log: logger.child({ requestId }) };
+  let log: Logger | undefined;
+  return {
+    requestId,
+    get log() {
+      return (log ??= logger.child({ requestId }));
+    },
+  };
 }
 
 /**
