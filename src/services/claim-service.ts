@@ -7,6 +7,7 @@ import { requireRole } from '../domain/roles';
 import { appendActivity } from './activity-log';
 import { assertEventOpen, lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
+import { descendingPage, listFilter } from './list-query';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
@@ -69,35 +70,23 @@ export async function listClaims(
 ): Promise<ConnectionModel<ClaimEntity>> {
   const byUpdate = args.orderBy === ClaimOrder.RecentlyUpdated;
   const order = byUpdate ? ListOrders.claimsRecentlyUpdated : ListOrders.claimsNewest;
-  const sortColumn = byUpdate ? 'c.verdict_updated_at' : 'c.created_at';
   const request = pageRequest(order, args.first, args.after);
-  const filtered = () => {
-    const query = ctx.app.dataSource.getRepository(ClaimEntity).createQueryBuilder('c').where('true');
-    const filter = args.filter;
-    if (filter?.eventId) query.andWhere('c.event_id = :eventId', { eventId: decodeGlobalId(filter.eventId, 'Event') });
-    if (filter?.status?.length) query.andWhere('c.verdict_status IN (:...statuses)', { statuses: filter.status });
-    if (filter?.rating?.length) query.andWhere('c.verdict_rating IN (:...ratings)', { ratings: filter.rating });
-    const search = parseInput(searchInput, filter?.search ?? null);
-    if (search) {
-      // The stored vector holds the text under the simple, Russian and English configurations;
-      // a query matches when it matches under any of them (Kazakh word by word, via simple).
-      query.andWhere(
-        `c.search_vector @@ (websearch_to_tsquery('simple', :search) || websearch_to_tsquery('russian', :search)
-                             || websearch_to_tsquery('english', :search))`,
-        { search },
-      );
-    }
-    return query;
-  };
-  const page = filtered()
-    .orderBy(sortColumn, 'DESC')
-    .addOrderBy('c.id', 'DESC')
-    .limit(request.limit + 1);
-  if (request.after) {
-    page.andWhere(`(${sortColumn}, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid))`, {
-      afterAt: new Date(request.after[0] as number).toISOString(),
-      afterId: request.after[1],
-    });
+  const filter = listFilter();
+  const { conditions, param } = filter;
+  const { eventId, status, rating } = args.filter ?? {};
+  if (eventId) conditions.push(`x.event_id = ${param(decodeGlobalId(eventId, 'Event'))}`);
+  if (status?.length) conditions.push(`x.verdict_status = ANY(${param(status)}::text[])`);
+  if (rating?.length) conditions.push(`x.verdict_rating = ANY(${param(rating)}::text[])`);
+  const search = parseInput(searchInput, args.filter?.search ?? null);
+  if (search) {
+    // The stored vector holds the text under the simple, Russian and English configurations;
+    // a query matches when it matches under any of them (Kazakh word by word, via simple).
+    const query = param(search);
+    conditions.push(
+      `x.search_vector @@ (websearch_to_tsquery('simple', ${query}) || websearch_to_tsquery('russian', ${query})
+                           || websearch_to_tsquery('english', ${query}))`,
+    );
   }
-  return toConnection(order, await page.getMany(), request, () => filtered().getCount());
+  const { rows, count } = await descendingPage(ctx, ClaimEntity, filter, byUpdate ? 'verdict_updated_at' : 'created_at', request);
+  return toConnection(order, rows, request, count);
 }

@@ -18,6 +18,7 @@ import { applyPolicyChange, ConsensusPolicy, DEFAULT_POLICY, samePolicy } from '
 import { requireRole } from '../domain/roles';
 import { appendActivity, createEventLog, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
+import { descendingPage, listFilter } from './list-query';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
@@ -135,18 +136,8 @@ export async function listEvents(
 ): Promise<ConnectionModel<BreakingEventEntity>> {
   const order = ListOrders.eventsNewest;
   const request = pageRequest(order, args.first, args.after);
-  const repository = ctx.app.dataSource.getRepository(BreakingEventEntity);
-  const filtered = () => {
-    const query = repository.createQueryBuilder('e');
-    if (args.status) query.where('e.status = :status', { status: args.status });
-    return query;
-  };
-  const page = filtered().orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').limit(request.limit + 1);
-  if (request.after) {
-    page.andWhere('(e.created_at, e.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', {
-      at: new Date(request.after[0] as number).toISOString(),
-      id: request.after[1],
-    });
-  }
-  return toConnection(order, await page.getMany(), request, () => filtered().getCount());
+  const filter = listFilter();
+  if (args.status) filter.conditions.push(`x.status = ${filter.param(args.status)}`);
+  const { rows, count } = await descendingPage(ctx, BreakingEventEntity, filter, 'created_at', request);
+  return toConnection(order, rows, request, count);
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
 import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
@@ -25,12 +26,14 @@ export interface ChildPageKey {
  * the same number of statements.
  */
 export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | null) {
-  const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) =>
-    new DataLoader<string, T | null>(async (ids) => {
-      const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
-      const found = new Map(rows.map((row) => [row.id, row]));
+  const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) => {
+    const reader = entityRows(dataSource, entity);
+    const sql = `SELECT ${reader.columns('x')} FROM "${reader.table}" x WHERE x.id = ANY($1::uuid[])`;
+    return new DataLoader<string, T | null>(async (ids) => {
+      const found = new Map(reader.hydrate(await queryRows(dataSource.manager, sql, [ids])).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
+  };
 
   const countBy = (sql: string) =>
     new DataLoader<string, number, string>(async (keys) => {
@@ -46,8 +49,8 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
     evidence: () => byId(EvidenceEntity),
     vote: () => byId(VoteEntity),
 
-    evidencePage: () => childPages(dataSource, EvidenceEntity, 'claim_id', 'claimId', (key) =>
-      key.stance ? { sql: 'stance = :stance', params: { stance: key.stance } } : null,
+    evidencePage: () => childPages(dataSource, EvidenceEntity, 'claim_id', 'claimId', (key, param) =>
+      key.stance ? `c.stance = ${param(key.stance)}` : null,
     ),
     /** Keys: `claimId` or `claimId:STANCE`. */
     evidenceCount: () => countBy(
@@ -67,23 +70,27 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
           WHERE vote_id = ANY($1::uuid[])`,
         [voteIds],
       );
-      const evidence = await dataSource.getRepository(EvidenceEntity).find({
-        where: { id: In(rows.map((row) => row.evidenceId)) },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      });
+      const reader = entityRows(dataSource, EvidenceEntity);
+      const evidence = reader.hydrate(await queryRows(
+        dataSource.manager,
+        `SELECT ${reader.columns('e')} FROM evidence e WHERE e.id = ANY($1::uuid[]) ORDER BY e.created_at, e.id`,
+        [rows.map((row) => row.evidenceId)],
+      ));
       return voteIds.map((voteId) =>
         evidence.filter((item) => rows.some((row) => row.voteId === voteId && row.evidenceId === item.id)),
       );
     }),
     viewerVote: () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
       if (!viewer) return claimIds.map(() => null);
-      const votes = await dataSource.getRepository(VoteEntity).findBy({ claimId: In([...claimIds]), reviewerId: viewer.id });
+      const reader = entityRows(dataSource, VoteEntity);
+      const votes = reader.hydrate(await queryRows(
+        dataSource.manager,
+        `SELECT ${reader.columns('v')} FROM votes v WHERE v.claim_id = ANY($1::uuid[]) AND v.reviewer_id = $2`,
+        [claimIds, viewer.id],
+      ));
       return claimIds.map((claimId) => votes.find((vote) => vote.claimId === claimId) ?? null);
     }),
-    historyPage: () => childPages(dataSource, ActivityEntity, 'claim_id', 'claimId', () => ({
-      sql: `type = '${ActivityType.VerdictChanged}'`,
-      params: {},
-    })),
+    historyPage: () => childPages(dataSource, ActivityEntity, 'claim_id', 'claimId', () => `c.type = '${ActivityType.VerdictChanged}'`),
     eventStats: () => new DataLoader<string, EventStatsModel>(async (eventIds) => {
       const rows = await queryRows<{ eventId: string; status: VerdictStatus; count: number }>(
         dataSource.manager,
@@ -117,20 +124,38 @@ function lazily<T extends Record<string, () => unknown>>(factories: T): { readon
 
 /**
  * Pages of children for many parents in one statement: a LATERAL subquery picks each parent's
- * next `limit + 1` ids in list order (created_at, id; or position for the log), and TypeORM
- * maps the rows. Keys with different page arguments are grouped, one statement per group.
+ * next `limit + 1` rows in list order (created_at, id; or position for the log). Keys with
+ * different page arguments are grouped, one statement per group. `extraFilter` adds a
+ * condition on the child (alias c), its values passed through `param`.
  */
 function childPages<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
   parentColumn: string,
   parentProperty: keyof T & string,
-  extraFilter: (key: ChildPageKey) => { sql: string; params: Record<string, unknown> } | null,
+  extraFilter: (key: ChildPageKey, param: (value: unknown) => string) => string | null,
 ) {
-  const repository = dataSource.getRepository(entity);
-  const table = repository.metadata.tableName;
-  const logOrdered = table === 'activity';
-  const orderColumns = logOrdered ? 'position' : 'created_at, id';
+  const reader = entityRows(dataSource, entity);
+  const logOrdered = reader.table === 'activity';
+  const orderColumns = (alias: string) => (logOrdered ? `${alias}.position` : `${alias}.created_at, ${alias}.id`);
+  const pageOf = async (group: ChildPageKey[]): Promise<T[]> => {
+    const sample = group[0];
+    const params: unknown[] = [group.map((key) => key.parentId), sample.limit + 1];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = [`c.${parentColumn} = p.id`];
+    const filter = extraFilter(sample, param);
+    if (filter) conditions.push(filter);
+    if (sample.after && logOrdered) conditions.push(`c.position > ${param(sample.after[1])}`);
+    else if (sample.after) {
+      const afterAt = new Date(sample.after[0] as number).toISOString();
+      conditions.push(`(c.created_at, c.id) > (${param(afterAt)}::timestamptz, ${param(sample.after[1])}::uuid)`);
+    }
+    const sql = `SELECT ${reader.columns('x')} FROM unnest($1::uuid[]) AS p(id)
+                 CROSS JOIN LATERAL (SELECT * FROM "${reader.table}" c WHERE ${conditions.join(' AND ')}
+                                      ORDER BY ${orderColumns('c')} LIMIT $2) x
+                 ORDER BY ${orderColumns('x')}`;
+    return reader.hydrate(await queryRows(dataSource.manager, sql, params));
+  };
   return new DataLoader<ChildPageKey, T[], string>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
@@ -140,36 +165,10 @@ function childPages<T extends ObjectLiteral>(
       }
       const pages = new Map<ChildPageKey, T[]>();
       for (const group of groups.values()) {
-        const sample = group[0];
-        const filter = extraFilter(sample);
-        const conditions = [`c.${parentColumn} = p.id`];
-        const params: Record<string, unknown> = { parents: group.map((key) => key.parentId), limit: sample.limit + 1 };
-        if (filter) {
-          conditions.push(`c.${filter.sql}`);
-          Object.assign(params, filter.params);
-        }
-        if (sample.after && logOrdered) {
-          conditions.push('c.position > :afterPosition');
-          params.afterPosition = sample.after[1];
-        } else if (sample.after) {
-          conditions.push('(c.created_at, c.id) > (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid))');
-          params.afterAt = new Date(sample.after[0] as number).toISOString();
-          params.afterId = sample.after[1];
-        }
-        const rows = await repository
-          .createQueryBuilder('x')
-          .where(
-            `(x.${parentColumn}, ${logOrdered ? 'x.event_id, x.position' : 'x.id'}) IN (
-              SELECT c.${parentColumn}, ${logOrdered ? 'c.event_id, c.position' : 'c.id'}
-                FROM unnest(ARRAY[:...parents]::uuid[]) AS p(id)
-                CROSS JOIN LATERAL (SELECT * FROM ${table} c WHERE ${conditions.join(' AND ')}
-                                     ORDER BY ${orderColumns} LIMIT :limit) c)`,
-            params,
-          )
-          .orderBy(logOrdered ? 'x.position' : 'x.created_at')
-          .addOrderBy(logOrdered ? 'x.event_id' : 'x.id')
-          .getMany();
-        for (const key of group) pages.set(key, rows.filter((row) => row[parentProperty] === key.parentId));
+        const rows = await pageOf(group);
+        const byParent = new Map(group.map((key) => [key.parentId, [] as T[]]));
+        for (const row of rows) byParent.get(row[parentProperty] as string)?.push(row);
+        for (const key of group) pages.set(key, byParent.get(key.parentId)!);
       }
       return keys.map((key) => pages.get(key) ?? []);
     },
