@@ -38,16 +38,31 @@ export function toConnection<T>(
   request: { limit: number; after: unknown },
   totalCount: () => Promise<number>,
 ): ConnectionModel<T> {
-  const nodes = rows.slice(0, request.limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(order.kind, order.keyOf(node)), node }));
+  const edges = rows.slice(0, request.limit).map((node) => new Edge(node, order));
   return {
     edges,
     pageInfo: {
       hasNextPage: rows.length > request.limit,
       hasPreviousPage: request.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };
+}
+
+/** An edge whose cursor is encoded only when asked for: most lists are read for their nodes alone. */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly order: ListOrder<T>,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.order.kind, this.order.keyOf(this.node));
+  }
 }
