@@ -26,11 +26,12 @@ export interface LiveConnection {
 
 /**
  * Yielded once, after the replay, by a followed log whose connection takes live entries
- * itself. The stream's consumer calls `goLive` when it has sent every entry before it, so that
- * live entries written directly can never overtake the replay.
+ * itself; the stream ends there. The stream's consumer calls `goLive` when it has sent every
+ * entry before it, so that live entries written directly can never overtake the replay, and
+ * keeps what it returns, which stops them.
  */
 export class LiveHandOver {
-  constructor(readonly goLive: () => void) {}
+  constructor(readonly goLive: () => () => void) {}
 }
 
 /** What a followed log yields: entries, and on a connection that takes live entries, one hand-over. */
@@ -84,8 +85,25 @@ export async function followLog(
     held = held!.filter(wanted);
   }
 
+  const goLive = (to: EntryListener) => {
+    const waiting = held!;
+    held = null;
+    sink = to;
+    to(waiting);
+  };
+  // Made out here, not in the stream: an idle subscription keeps only this listener, not the stream.
+  const handOver = (live: LiveConnection) =>
+    new LiveHandOver(() => {
+      handedOver = true;
+      goLive((entries) => {
+        for (const entry of entries) if (wanted(entry)) live.deliverLive!(entry);
+      });
+      return following.stop;
+    });
+  let handedOver = false;
+
   return new Repeater<FollowedEntry>(async (push, stop) => {
-    void stop.then(() => following.stop());
+    void stop.then(() => handedOver || following.stop());
     let pending = 0;
     const deliver = (entries: readonly ActivityEntity[]) => {
       for (const entry of entries) {
@@ -113,18 +131,9 @@ export async function followLog(
       }
     }
     if (overflow) return stop(new SlowConsumerError());
-    const goLive = (to: EntryListener) => {
-      const waiting = held!;
-      held = null;
-      sink = to;
-      to(waiting);
-    };
-    const direct = connection?.deliverLive?.bind(connection);
-    if (direct) {
-      void push(new LiveHandOver(() => goLive((entries) => entries.forEach((entry) => wanted(entry) && direct(entry)))));
-    } else {
-      goLive(deliver);
-    }
+    // The consumer returns the stream once it has gone live; following goes on without it.
+    if (connection?.deliverLive) void push(handOver(connection));
+    else goLive(deliver);
     await stop;
   });
 }

@@ -13,20 +13,97 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { ActivityEntity } from '../entities/activity.entity';
-import { createRequestContext, type RequestContext, type RequestOrigin } from '../services/request-context';
-import { LiveHandOver, type FollowedEntry } from './follow-log';
+import type { ReviewerEntity } from '../entities/reviewer.entity';
+import { createRequestContext, type AppServices, type RequestContext, type RequestOrigin } from '../services/request-context';
+import { LiveHandOver, type FollowedEntry, type LiveConnection } from './follow-log';
 import { PrerenderedResult } from './prerendered';
 
 /** Results kept per group, for subscribers that reach an entry a little later than others. */
 const resultsPerGroup = 256;
 
-interface Group {
-  subscribers: number;
-  results: Map<string, Promise<PrerenderedResult>>;
-}
-
 /** What clients may see of errors (the server's one mapping). */
 export type ErrorMask = (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+
+/** Logs unexpected errors (before they are masked) under the execution's request id. */
+type ErrorReport = (errors: readonly GraphQLError[], origin: RequestOrigin) => void;
+
+/**
+ * Subscribers whose entries give the same result: each entry is executed once for them all,
+ * with the arguments of the subscriber that formed the group (the others' differ only in the
+ * root field's arguments, which choose entries, not what a result holds).
+ */
+class Group {
+  subscribers = 0;
+  private readonly results = new Map<string, Promise<PrerenderedResult>>();
+  private readonly execution: ExecutionArgs;
+
+  constructor(
+    readonly key: string,
+    args: ExecutionArgs,
+    readonly app: AppServices,
+    private readonly viewer: ReviewerEntity | null,
+    private readonly mask: ErrorMask,
+    private readonly report: ErrorReport,
+  ) {
+    this.execution = { ...args, contextValue: undefined };
+  }
+
+  resultFor(entry: ActivityEntity): Promise<PrerenderedResult> {
+    const id = `${entry.eventId}:${entry.position}`;
+    let result = this.results.get(id);
+    if (!result) {
+      // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
+      const context = createRequestContext(this.app, this.viewer);
+      result = Promise.resolve(execute({ ...this.execution, rootValue: entry, contextValue: context })).then(({ data, errors }) => {
+        if (errors) this.report(errors, context);
+        return new PrerenderedResult({ data, errors: errors && this.mask(errors) });
+      });
+      this.results.set(id, result);
+      if (this.results.size > resultsPerGroup) this.results.delete(this.results.keys().next().value!);
+    }
+    return result;
+  }
+}
+
+/**
+ * One subscriber of a group. On a connection that sends messages itself, its live entries skip
+ * the stream: the group's rendered text goes to the socket, in log order. This, the log's
+ * listener and graphql-ws's own state are all an idle subscription keeps (bench B4).
+ */
+class Member implements LiveConnection {
+  private readonly since = Date.now();
+  private written = Promise.resolve();
+  active = true;
+
+  constructor(
+    readonly group: Group,
+    private readonly connection: LiveConnection,
+  ) {}
+
+  cutOff(): void {
+    this.connection.cutOff();
+  }
+
+  deliverLive(entry: ActivityEntity): void {
+    const rendered = this.group.resultFor(entry);
+    this.written = this.written
+      .then(() => rendered)
+      .then((result) => {
+        if (!this.active) return;
+        this.connection.sendNext!(result.forMessage());
+        this.fannedOut(entry);
+      })
+      .catch((error: unknown) => {
+        this.group.app.logger.error({ err: error }, 'a live entry could not be sent');
+        this.connection.cutOff();
+      });
+  }
+
+  /** Times a live entry's way to this subscriber (a replayed one is not a fan-out). */
+  fannedOut(entry: ActivityEntity): void {
+    this.group.app.metrics.fannedOut(entry, this.since);
+  }
+}
 
 /**
  * Subscription execution shared between subscribers: those whose operations give the same
@@ -41,8 +118,7 @@ export class SharedExecutions {
 
   constructor(
     private readonly mask: ErrorMask,
-    /** Logs unexpected errors (before they are masked) under the execution's request id. */
-    private readonly report: (errors: readonly GraphQLError[], origin: RequestOrigin) => void = () => undefined,
+    private readonly report: ErrorReport = () => undefined,
   ) {}
 
   /**
@@ -53,39 +129,33 @@ export class SharedExecutions {
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const ctx = args.contextValue as RequestContext;
     const key = groupKey(args);
-    const fannedOut = ctx.app.metrics.fanOutTimer();
-    let group: Group | undefined;
-    let active = true;
-    const render = (entry: ActivityEntity) => resultFor(group!, entry, args, this.mask, this.report);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = new Group(key, args, ctx.app, ctx.viewer, this.mask, this.report)));
+    // Joined before the source exists, so that subscribers arriving together share the group.
+    group.subscribers++;
+    const joined = group;
     const connection = ctx.connection;
-    const sendNext = connection?.sendNext?.bind(connection);
-    let written = Promise.resolve();
-    const deliverLive = (entry: ActivityEntity) => {
-      const rendered = render(entry);
-      written = written
-        .then(() => rendered)
-        .then((result) => {
-          if (!active) return;
-          sendNext!(result.forMessage());
-          fannedOut(entry);
-        })
-        .catch((error: unknown) => {
-          ctx.app.logger.error({ err: error }, 'a live entry could not be sent');
-          connection?.cutOff();
-        });
-    };
-    const direct = sendNext && connection ? { ...args, contextValue: { ...ctx, connection: { ...connection, deliverLive } } } : args;
-    const source = await createSourceEventStream(direct);
-    if (!(Symbol.asyncIterator in source)) return source;
-    const joined = this.groups.get(key) ?? { subscribers: 0, results: new Map() };
-    group = joined;
-    this.groups.set(key, joined);
-    joined.subscribers++;
+    const member = new Member(joined, connection ?? { cutOff: () => undefined });
     const leave = () => {
-      active = false;
-      if (--joined.subscribers === 0 && this.groups.get(key) === joined) this.groups.delete(key);
+      member.active = false;
+      if (--joined.subscribers === 0 && this.groups.get(joined.key) === joined) this.groups.delete(joined.key);
     };
-    const results = mapStream(source as AsyncIterable<FollowedEntry>, (entry) => render(entry).finally(() => fannedOut(entry)), leave);
+    const direct = connection?.sendNext ? { ...args, contextValue: { ...ctx, connection: member } } : args;
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(direct);
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    if (!(Symbol.asyncIterator in source)) {
+      leave();
+      return source;
+    }
+    // graphql-ws keeps the operation's arguments while it lasts; the subscribing request's
+    // context (its loaders and what they read) is of no more use to it (bench B4).
+    args.contextValue = undefined;
+    const results = mapStream(source as AsyncIterable<FollowedEntry>, (entry) => joined.resultFor(entry).finally(() => member.fannedOut(entry)), leave);
     // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
     return results as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };
@@ -96,56 +166,36 @@ export class SharedExecutions {
   }
 }
 
-function resultFor(
-  group: Group,
-  entry: ActivityEntity,
-  args: ExecutionArgs,
-  mask: ErrorMask,
-  report: (errors: readonly GraphQLError[], origin: RequestOrigin) => void,
-): Promise<PrerenderedResult> {
-  const id = `${entry.eventId}:${entry.position}`;
-  let result = group.results.get(id);
-  if (!result) {
-    const ctx = args.contextValue as RequestContext;
-    // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
-    const context = createRequestContext(ctx.app, ctx.viewer);
-    result = Promise.resolve(execute({ ...args, rootValue: entry, contextValue: context })).then(({ data, errors }) => {
-      if (errors) report(errors, context);
-      return new PrerenderedResult({ data, errors: errors && mask(errors) });
-    });
-    group.results.set(id, result);
-    if (group.results.size > resultsPerGroup) group.results.delete(group.results.keys().next().value!);
-  }
-  return result;
-}
-
 /**
  * Maps a subscriber's entries to results; returning stops the source at once, even while it
  * waits. A plain iterator with one promise per step, which holds nothing between messages:
  * racing each step against a promise of the stop left a reaction (and the step's entry) on that
  * promise per message until the subscription ended, and a second Repeater per subscriber cost
- * 40% of the fan-out's time (bench B3, B4).
+ * 40% of the fan-out's time (bench B3, B4). Once the source hands over to live delivery, it is
+ * returned, and the stream only waits to be returned itself.
  */
 function mapStream(
   source: AsyncIterable<FollowedEntry>,
   map: (entry: ActivityEntity) => Promise<PrerenderedResult>,
   onEnd: () => void,
 ): AsyncIterableIterator<PrerenderedResult> {
-  const entries = source[Symbol.asyncIterator]();
+  let entries: AsyncIterator<FollowedEntry> | undefined = source[Symbol.asyncIterator]();
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let finished = false;
+  let stopLive: (() => void) | undefined;
   let wake: ((step: IteratorResult<FollowedEntry>) => void) | null = null;
   const nextStep = () =>
     new Promise<IteratorResult<FollowedEntry>>((resolve, reject) => {
       wake = resolve;
-      entries.next().then(resolve, reject);
+      entries?.next().then(resolve, reject);
     });
   const finish = () => {
     if (finished) return;
     finished = true;
     onEnd();
+    stopLive?.();
     // The source may end with the error it stopped on (a slow consumer): already handled there.
-    entries.return?.().catch(() => undefined);
+    entries?.return?.().catch(() => undefined);
   };
   return {
     [Symbol.asyncIterator]() {
@@ -157,7 +207,11 @@ function mapStream(
         let step: IteratorResult<FollowedEntry>;
         // graphql-ws asks for the next result only once it has sent the last one: when the
         // hand-over comes, the replay is on the socket, and live entries may go directly.
-        while (!(step = await nextStep()).done && !finished && step.value instanceof LiveHandOver) step.value.goLive();
+        while (!(step = await nextStep()).done && !finished && step.value instanceof LiveHandOver) {
+          stopLive = step.value.goLive();
+          entries!.return?.().catch(() => undefined);
+          entries = undefined;
+        }
         if (step.done || finished) {
           finish();
           return done;

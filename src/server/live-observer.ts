@@ -1,20 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context, ServerOptions } from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { AppServices, RequestOrigin } from '../services/request-context';
 import { newOrigin } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
-import type { Logger } from './logger';
 import { operationLabeller, unknownOperation, type OperationLabels } from './metrics';
 import { requestIdFrom } from './request-id';
+import type { SocketExtra } from './ws-transport';
 
-type Options = ServerOptions<Record<string, unknown> | undefined, Extra>;
-type LiveContext = Context<Record<string, unknown> | undefined, Extra>;
+type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
+type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 
+// A socket's and an operation's loggers are made only for a line to log: an idle
+// subscription keeps its ids, not a pino child each (bench B4).
 interface LiveOperation {
-  origin: RequestOrigin;
+  requestId: string;
   labels: OperationLabels;
   startedAt: number;
   /** Counted in graphql_subscriptions_active until it completes. */
@@ -23,7 +24,6 @@ interface LiveOperation {
 
 interface LiveSocket {
   id: string;
-  log: Logger;
   operations: number;
   open: Map<string, LiveOperation>;
 }
@@ -49,10 +49,9 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
   });
   const track = (socket: WebSocket, request?: IncomingMessage) => {
     const id = (request && upgradeIds.get(request)) ?? requestIdFrom(undefined);
-    const live: LiveSocket = { id, log: logger.child({ connectionId: id }), operations: 0, open: new Map() };
+    const live: LiveSocket = { id, operations: 0, open: new Map() };
     sockets.set(socket, live);
-    live.log.info('socket opened');
-    socket.once('close', (code) => live.log.info({ code, operations: live.operations }, 'socket closed'));
+    logger.info({ connectionId: id }, 'socket opened');
     return live;
   };
   wss.on('connection', (socket, request) => void track(socket, request));
@@ -64,14 +63,15 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
   };
   const reported = (ctx: LiveContext, id: string, errors: readonly GraphQLError[], operationName?: string | null) => {
     const operation = socketOf(ctx).open.get(id);
-    if (operation) reportUnexpectedErrors(errors, operation.origin, operationName);
+    if (operation) reportUnexpectedErrors(errors, newOrigin(logger, operation.requestId), operationName);
     return operation;
   };
 
   return {
     /** The origin (request id and logger) of operation `id` on this socket, for its context. */
     origin(ctx: LiveContext, id: string): RequestOrigin {
-      return socketOf(ctx).open.get(id)?.origin ?? newOrigin(logger);
+      const operation = socketOf(ctx).open.get(id);
+      return operation ? newOrigin(logger, operation.requestId) : newOrigin(logger);
     },
 
     hooks(options: Options): Options {
@@ -80,7 +80,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
         onSubscribe: async (ctx, id, payload) => {
           const socket = socketOf(ctx);
           const operation: LiveOperation = {
-            origin: newOrigin(logger, `${socket.id}:${++socket.operations}`),
+            requestId: `${socket.id}:${++socket.operations}`,
             labels: unknownOperation,
             startedAt: performance.now(),
             subscribed: false,
@@ -91,7 +91,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
             operation.labels = labelsOf(getOperationAST((args as ExecutionArgs).document, payload.operationName));
           }
           metrics.operationReceived('ws', operation.labels);
-          operation.origin.log.debug({ operationName: payload.operationName, ...operation.labels }, 'operation started');
+          logger.debug({ requestId: operation.requestId, operationName: payload.operationName, ...operation.labels }, 'operation started');
           return args;
         },
         onOperation: async (ctx, id, payload, args, result) => {
@@ -118,13 +118,18 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
           }
           return shown;
         },
+        onClose: async (ctx, code, reason) => {
+          const socket = socketOf(ctx);
+          logger.info({ connectionId: socket.id, code, operations: socket.operations }, 'socket closed');
+          return options.onClose?.(ctx, code, reason);
+        },
         onComplete: async (ctx, id, payload) => {
           const socket = socketOf(ctx);
           const operation = socket.open.get(id);
           socket.open.delete(id);
           if (operation?.subscribed) metrics.subscriptionClosed();
           else if (operation) metrics.operationAnswered('ws', operation.labels, (performance.now() - operation.startedAt) / 1000);
-          operation?.origin.log.debug({ operationName: payload.operationName, ...operation.labels }, 'operation completed');
+          if (operation) logger.debug({ requestId: operation.requestId, operationName: payload.operationName, ...operation.labels }, 'operation completed');
           return options.onComplete?.(ctx, id, payload);
         },
       };

@@ -95,14 +95,12 @@ export class Metrics {
   }
 
   /**
-   * Times one subscriber's live messages (call it as each is handed over). Entries written
-   * before the subscription began are a replay of the log, not a fan-out, and are not timed.
+   * Times a live message to one subscriber (call it as each is handed over), `subscribedAt` its
+   * Date.now() at subscribing: entries written before are a replay of the log, not a fan-out,
+   * and are not timed.
    */
-  fanOutTimer(): (entry: { at: Date }) => void {
-    const since = Date.now();
-    return (entry) => {
-      if (entry.at.getTime() >= since) this.fanOut.observe((Date.now() - entry.at.getTime()) / 1000);
-    };
+  fannedOut(entry: { at: Date }, subscribedAt: number): void {
+    if (entry.at.getTime() >= subscribedAt) this.fanOut.observe((Date.now() - entry.at.getTime()) / 1000);
   }
 
   voteCast(rating: string): void {

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getArgumentValues,
@@ -16,7 +15,6 @@ import { DomainError, ErrorCode } from '../domain/errors';
 import type { Attempt } from '../domain/rate-limits';
 import { toGraphQLError } from '../graphql/errors';
 import type { RequestContext } from '../services/request-context';
-import { clientAddress } from './client-address';
 import type { Logger } from './logger';
 
 // The one rate-limit check, used by both doors: HTTP (rateLimitPlugin) and graphql-ws
@@ -51,9 +49,9 @@ function rateLimited(retryAfter: number): GraphQLError {
  * The WebSocket door: the errors to answer an operation with, or undefined to run it. A check
  * that fails is INTERNAL_SERVER_ERROR for this operation only (a throw would close the socket).
  */
-export async function socketRefusal(ctx: RequestContext, request: IncomingMessage, resolved: ResolvedOperation, logger: Logger): Promise<GraphQLError[] | undefined> {
+export async function socketRefusal(ctx: RequestContext, resolved: ResolvedOperation, logger: Logger): Promise<GraphQLError[] | undefined> {
   try {
-    const refusal = await checkRateLimits(ctx, clientAddress(request, ctx.app.config.trustProxy), resolved);
+    const refusal = await checkRateLimits(ctx, ctx.clientAddress ?? 'unknown', resolved);
     if (!refusal) return undefined;
     const { http: _status, ...extensions } = refusal.extensions; // no HTTP status on a socket
     return [new GraphQLError(refusal.message, { extensions })];

@@ -31,15 +31,34 @@ interface SocketPort {
   cutOff(socket: WebSocket, why: string): void;
 }
 
-function connectionOf(socket: WebSocket, operationId: string, port: SocketPort): LiveConnection {
-  const opening = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
-  return {
-    cutOff: () => port.cutOff(socket, 'entries waiting'),
-    sendNext: (payloadJson) => port.write(socket, `${opening}${payloadJson}}`),
-  };
+/** One operation's socket, as live delivery sends to it. */
+class OperationSocket implements LiveConnection {
+  private readonly opening: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    operationId: string,
+    private readonly port: SocketPort,
+  ) {
+    this.opening = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+  }
+
+  cutOff(): void {
+    this.port.cutOff(this.socket, 'entries waiting');
+  }
+
+  sendNext(payloadJson: string): void {
+    this.port.write(this.socket, `${this.opening}${payloadJson}}`);
+  }
 }
 
 const maxCachedDocuments = 500;
+
+/** A document that passed validation, and the text it was parsed from. */
+interface CheckedDocument {
+  query: string;
+  document: DocumentNode;
+}
 
 /**
  * Limits of one socket: operations at once, size of a client's message, and unsent bytes (a
@@ -86,17 +105,17 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
-  const documents = new Map<string, DocumentNode>();
-  const checkedDocument = (query: string): DocumentNode | GraphQLError[] => {
+  const documents = new Map<string, CheckedDocument>();
+  const checkedDocument = (query: string): CheckedDocument | GraphQLError[] => {
     const known = documents.get(query);
     if (known) return known;
-    let checked: DocumentNode | GraphQLError[];
+    let checked: CheckedDocument | GraphQLError[];
     try {
       const document = parse(query, parseOptions(limits));
       const invalid = validate(schema, document, rules);
       checked = invalid.length
         ? invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-        : document;
+        : { query, document };
     } catch (error) {
       checked = refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
     }
@@ -122,8 +141,11 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
         }
-        const document = checkedDocument(payload.query);
-        if (Array.isArray(document)) return document;
+        const checked = checkedDocument(payload.query);
+        if (Array.isArray(checked)) return checked;
+        // graphql-ws keeps the subscribe message while the operation lasts: one copy of the text for all.
+        (payload as { query: string }).query = checked.query;
+        const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
@@ -139,14 +161,15 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
-        const limited = await socketRefusal(context, ctx.extra.request, { schema, document, operation, variables: payload.variables }, logger);
+        context.clientAddress = ctx.extra.clientAddress;
+        const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: { ...context, connection: connectionOf(ctx.extra.socket, id, port) },
+          contextValue: { ...context, connection: new OperationSocket(ctx.extra.socket, id, port) },
         };
       },
       subscribe: shared.subscribe,
@@ -165,6 +188,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       keepAliveMs: app.config.keepAliveSeconds * 1000,
       onCutOff: (socket) => port.cutOff(socket, 'unsent bytes'),
     },
+    app.config.trustProxy,
     logger,
   );
 

@@ -1,13 +1,14 @@
-import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { spliceRendered } from '../live/prerendered';
+import { clientAddress } from './client-address';
 import type { Logger } from './logger';
 
 /** What each graphql-ws callback gets as `ctx.extra`. */
 export interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
+  /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
+  clientAddress: string;
 }
 
 /** Flow control of one socket's outgoing messages. */
@@ -33,47 +34,50 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   options: ServerOptions<P, SocketExtra>,
   wss: WebSocketServer,
   limits: SendLimits,
+  trustedProxies: number,
   logger: Logger,
 ) {
   const protocol = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
+  const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
 
+  // Per socket, only what graphql-ws needs: an idle subscription's memory is mostly this (bench B4).
   wss.on('connection', (socket, request) => {
-    socket.once('error', (error) => {
+    socket.on('error', (error) => {
       logger.warn({ err: error }, 'WebSocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    const keepAlive = startKeepAlive(socket, limits.keepAliveMs);
-    const send = (data: string) =>
-      new Promise<void>((resolve, reject) => {
-        if (socket.readyState !== socket.OPEN) return resolve();
-        const pause = socket.bufferedAmount > limits.pauseAboveBytes;
-        write(socket, spliceRendered(data), (error) => (error ? reject(error) : resolve()));
-        if (!pause) resolve();
-      });
     const closed = protocol.opened(
       {
         protocol: socket.protocol,
-        send,
+        send: (data) => send(socket, data),
         close: (code, reason) => socket.close(code, reason),
-        onMessage: (received) =>
-          socket.on('message', async (message) => {
-            try {
-              await received(String(message));
-            } catch (error) {
-              logger.error({ err: error }, 'WebSocket message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
-          }),
+        onMessage: (received) => socket.on('message', (message) => void receive(socket, received, String(message))),
       },
-      { socket, request },
+      { socket, clientAddress: clientAddress(request, trustedProxies) },
     );
-    socket.once('close', (code, reason) => {
-      keepAlive.stop();
-      void closed(code, String(reason));
-    });
+    socket.on('close', (code, reason) => void closed(code, String(reason)));
   });
+
+  /** Hands a message to graphql-ws; the text is taken first, so that no buffer waits with it. */
+  const receive = async (socket: WebSocket, received: (data: string) => Promise<void>, text: string) => {
+    try {
+      await received(text);
+    } catch (error) {
+      logger.error({ err: error }, 'WebSocket message handling failed');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    }
+  };
+
+  /** graphql-ws's send: waits for the write only when the socket's unsent bytes pass the bound. */
+  const send = (socket: WebSocket, data: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (socket.readyState !== socket.OPEN) return resolve();
+      const pause = socket.bufferedAmount > limits.pauseAboveBytes;
+      write(socket, spliceRendered(data), (error) => (error ? reject(error) : resolve()));
+      if (!pause) resolve();
+    });
 
   /** Sends a message as is; a socket whose unsent bytes pass the bound is cut off. */
   const write = (socket: WebSocket, data: string, written?: (error?: Error) => void) => {
@@ -87,6 +91,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     write: (socket: WebSocket, data: string) => write(socket, data),
     /** Closes every socket with 1001 (after what is already queued on it), then the server. */
     dispose: async () => {
+      keepAlive.stop();
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
@@ -94,18 +99,26 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   };
 }
 
-function startKeepAlive(socket: WebSocket, keepAliveMs: number) {
-  let pongWait: NodeJS.Timeout | undefined;
-  const ping = setInterval(() => {
-    if (socket.readyState !== socket.OPEN) return;
-    pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
-    socket.once('pong', () => clearTimeout(pongWait));
-    socket.ping();
+/**
+ * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
+ * others: one timer for the server, not one per socket.
+ */
+function keepSocketsAlive(wss: WebSocketServer, keepAliveMs: number) {
+  const waiting = new WeakSet<WebSocket>();
+  function answered(this: WebSocket) {
+    waiting.delete(this);
+  }
+  wss.on('connection', (socket) => socket.on('pong', answered));
+  const sweep = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (waiting.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      waiting.add(socket);
+      socket.ping();
+    }
   }, keepAliveMs);
-  return {
-    stop() {
-      clearInterval(ping);
-      clearTimeout(pongWait);
-    },
-  };
+  return { stop: () => clearInterval(sweep) };
 }
