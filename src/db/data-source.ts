@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { types } from 'pg';
 import { DataSource, Logger, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
 import { ActivityEntity } from '../entities/activity.entity';
@@ -9,9 +8,9 @@ import { EvidenceEntity } from '../entities/evidence.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import { countStatement } from './statement-count';
+import { useProjectTypeParsers } from './type-parsers';
 
-// count(*) and bigint positions arrive as numbers; every value here is far below 2^53.
-types.setTypeParser(types.builtins.INT8, (value) => Number(value));
+useProjectTypeParsers();
 
 export const entities = [
   ReviewerEntity,

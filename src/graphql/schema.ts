@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { activityResolvers } from './resolvers/activity.resolvers';
 import { claimResolvers } from './resolvers/claim.resolvers';
+import { connectionResolvers } from './resolvers/connection.resolvers';
 import { eventResolvers } from './resolvers/event.resolvers';
 import { evidenceVoteResolvers } from './resolvers/evidence-vote.resolvers';
 import { nodeResolvers } from './resolvers/node.resolvers';
@@ -33,7 +34,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [nodeResolvers, reviewerResolvers, eventResolvers, claimResolvers, evidenceVoteResolvers, activityResolvers],
+    resolvers: [connectionResolvers, nodeResolvers, reviewerResolvers, eventResolvers, claimResolvers, evidenceVoteResolvers, activityResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }
