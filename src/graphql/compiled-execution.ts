@@ -2,6 +2,9 @@ import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema, type SourceLocation } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { variableErrorLimit } from './errors';
+
+const maxVariableErrors = 50;
 
 /** Operations compiled and kept: the contract has a few dozen; the rest is clients' own. */
 const compiledKept = 1000;
@@ -28,8 +31,8 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           if (!query) compiled.set(key, (query = compileQuery(schema, document, operationName ?? undefined)));
           const result = isCompiledQuery(query) ? await query.query(undefined, context, request.variables ?? {}) : query;
           if (!result.errors) return result;
-          // No data at all: the variables were refused before execution, as Apollo answers them for graphql-js.
-          return { ...result, errors: result.errors.map(result.data === undefined ? asVariableRefusal : asGraphQLError) };
+          // No data at all: the variables were refused before execution.
+          return { ...result, errors: result.data === undefined ? variableRefusals(result.errors) : result.errors.map(asGraphQLError) };
         },
       };
     },
@@ -54,8 +57,13 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
   return Object.assign(real, { locations });
 }
 
-/** A variable's value refused: BAD_USER_INPUT with HTTP 400. */
-function asVariableRefusal(error: GraphQLError): GraphQLError {
-  const refusal = new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-  return Object.assign(refusal, { locations: error.locations });
+/**
+ * Variables' values refused, as Apollo answers them for graphql-js: BAD_USER_INPUT with HTTP
+ * 400, and graphql-js's cap of 50 errors (graphql-jit reports every one).
+ */
+function variableRefusals(errors: readonly GraphQLError[]): GraphQLError[] {
+  const refusal = (message: string, locations?: readonly SourceLocation[]) =>
+    Object.assign(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }), { locations });
+  const refused = errors.slice(0, maxVariableErrors).map((error) => refusal(error.message, error.locations));
+  return errors.length > maxVariableErrors ? [...refused, refusal(variableErrorLimit)] : refused;
 }

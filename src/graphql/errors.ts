@@ -50,7 +50,7 @@ const apolloCodes = new Set([
 
 // graphql-js stops after 50 bad variable values with this error, which has no variable node for
 // Apollo to recognise and so no code: it is still the client's bad input, not a server failure.
-const variableErrorLimit = 'Too many errors processing variables, error limit reached. Execution aborted.';
+export const variableErrorLimit = 'Too many errors processing variables, error limit reached. Execution aborted.';
 
 // Apollo refuses some requests (a persisted query's hash that does not match, an unknown
 // persisted query version) with an HTTP 4xx status and a message of its own but no code.
