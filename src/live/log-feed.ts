@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { MoreThan } from 'typeorm';
-import { ActivityEntity } from '../entities/activity.entity';
+import type { ActivityEntity } from '../entities/activity.entity';
+import { readLog } from '../services/activity-log';
 import type { Logger } from '../server/logger';
 import type { LogSignal } from './log-signal';
 
@@ -97,11 +97,7 @@ export class LogFeed {
     try {
       while (channel.delivered < channel.announced) {
         const signals = channel.signals;
-        const entries = await this.dataSource.getRepository(ActivityEntity).find({
-          where: { eventId, position: MoreThan(channel.delivered) },
-          order: { position: 'ASC' },
-          take: batch,
-        });
+        const entries = await readLog(this.dataSource, eventId, channel.delivered, batch);
         if (entries.length === 0) {
           // After a resync (announced: all), a commit signalled during this read may be newer than it.
           if (channel.signals !== signals) continue;

@@ -1,9 +1,31 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
 import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
 import { queryRows } from '../db/transaction';
 import { LOG_CHANNEL, type LogAppend } from '../live/log-signal';
+
+/**
+ * Committed entries of an event's log after position `after` and up to `upTo`, in log order,
+ * at most `limit`: the one way the log is read (live feed, replay, the activity query).
+ */
+export async function readLog(
+  dataSource: DataSource,
+  eventId: string,
+  after: number,
+  limit: number,
+  upTo = Number.MAX_SAFE_INTEGER,
+): Promise<ActivityEntity[]> {
+  const reader = entityRows(dataSource, ActivityEntity);
+  const rows = await queryRows<ObjectLiteral>(
+    dataSource.manager,
+    `SELECT ${reader.columns('a')} FROM activity a
+      WHERE a.event_id = $1 AND a.position > $2 AND a.position <= $3 ORDER BY a.position LIMIT $4`,
+    [eventId, after, upTo, limit],
+  );
+  return reader.hydrate(rows);
+}
 
 /** An entry to append, in the order it happened. */
 export interface NewActivity {

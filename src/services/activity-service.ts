@@ -1,4 +1,5 @@
-import { ActivityEntity } from '../entities/activity.entity';
+import type { ActivityEntity } from '../entities/activity.entity';
+import { readLog } from './activity-log';
 import type { ClaimEntity } from '../entities/claim.entity';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
@@ -19,14 +20,9 @@ export async function eventActivity(
   const request = pageRequest(order, args.first, args.after, 100);
   const afterPosition = positionAfter(request.after, eventId);
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
-  const rows = await ctx.app.dataSource.getRepository(ActivityEntity).createQueryBuilder('a')
-    .where('a.event_id = :eventId AND a.position > :afterPosition', { eventId, afterPosition })
-    .orderBy('a.position', 'ASC')
-    .limit(request.limit + 1)
-    .getMany();
-  return toConnection(order, rows, request, () =>
-    ctx.app.dataSource.getRepository(ActivityEntity).countBy({ eventId }),
-  );
+  const rows = await readLog(ctx.app.dataSource, eventId, afterPosition, request.limit + 1);
+  // The log is gapless from position 1: its committed head is its length.
+  return toConnection(order, rows, request, () => ctx.app.feed.committedHead(eventId));
 }
 
 /** A claim's verdict changes, oldest first. */

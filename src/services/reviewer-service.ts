@@ -5,7 +5,9 @@ import { conflict, notFound, unauthenticated } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';
 import { requireRole } from '../domain/roles';
-import { sqlState } from '../db/transaction';
+import type { DataSource, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
+import { queryRows, sqlState } from '../db/transaction';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { RequestContext, transact } from './request-context';
 
@@ -79,9 +81,16 @@ export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRol
 /** The reviewer a bearer token names; UNAUTHENTICATED when the token is bad or its reviewer is gone. */
 export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: string): Promise<ReviewerEntity> {
   const reviewerId = await ctx.app.tokens.verify(token);
-  const reviewer = await ctx.app.dataSource.getRepository(ReviewerEntity).findOneBy({ id: reviewerId });
+  const reviewer = await readReviewer(ctx.app.dataSource, reviewerId);
   if (!reviewer) throw unauthenticated('Invalid token');
   return reviewer;
+}
+
+/** One reviewer, read fresh (a request's loaders do not exist yet when its token is read). */
+async function readReviewer(dataSource: DataSource, reviewerId: string): Promise<ReviewerEntity | null> {
+  const reader = entityRows(dataSource, ReviewerEntity);
+  const rows = await queryRows<ObjectLiteral>(dataSource.manager, `SELECT ${reader.columns('r')} FROM reviewers r WHERE r.id = $1`, [reviewerId]);
+  return reader.hydrate(rows)[0] ?? null;
 }
 
 /** Who may see a reviewer's identity: any signed-in reviewer; nobody anonymous. */
