@@ -140,10 +140,11 @@ export class SharedExecutions {
       member.active = false;
       if (--joined.subscribers === 0 && this.groups.get(joined.key) === joined) this.groups.delete(joined.key);
     };
-    const direct = connection?.sendNext ? { ...args, contextValue: { ...ctx, connection: member } } : args;
+    // The context is this operation's own; not copied, since copying reads (and makes) its logger.
+    if (connection?.sendNext) ctx.connection = member;
     let source: Awaited<ReturnType<typeof createSourceEventStream>>;
     try {
-      source = await createSourceEventStream(direct);
+      source = await createSourceEventStream(args);
     } catch (error) {
       leave();
       throw error;
@@ -244,21 +245,39 @@ const personalFields = new Set(['viewerVote', 'email', 'viewer']);
 
 function groupKey(args: ExecutionArgs): string {
   const ctx = args.contextValue as RequestContext;
-  const parts = operationParts(args.document, args.operationName ?? undefined);
-  const personal = parts.some((part) => usesFields(part, personalFields));
-  const visibility = !ctx.viewer ? 'anonymous' : personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
-  const used = variablesBeyondRootArguments(parts);
-  const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => used.has(name));
-  return JSON.stringify([printed(args.document), args.operationName ?? null, variables, visibility]);
+  const shape = operationShape(args.document, args.operationName ?? null);
+  const visibility = !ctx.viewer ? 'anonymous' : shape.personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
+  const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => shape.variables.has(name));
+  return JSON.stringify([shape.text, args.operationName ?? null, variables, visibility]);
 }
 
-const printedDocuments = new WeakMap<DocumentNode, string>();
+/** What of an operation decides its group, apart from the viewer and the variables' values. */
+interface OperationShape {
+  /** The document's text, the same for equal documents parsed apart. */
+  text: string;
+  /** Whether it reads fields whose value depends on who asks. */
+  personal: boolean;
+  /** Variables that may change a result: those used beyond the root fields' arguments. */
+  variables: ReadonlySet<string>;
+}
 
-/** A document's text, printed once per (shared) document. */
-function printed(document: DocumentNode): string {
-  let text = printedDocuments.get(document);
-  if (text === undefined) printedDocuments.set(document, (text = print(document)));
-  return text;
+const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
+
+/**
+ * An operation's shape, worked out once per (shared) document and operation: walking the
+ * document for every subscriber was most of what subscribing allocated (bench B4).
+ */
+function operationShape(document: DocumentNode, operationName: string | null): OperationShape {
+  let ofDocument = shapes.get(document);
+  if (!ofDocument) shapes.set(document, (ofDocument = new Map()));
+  let shape = ofDocument.get(operationName);
+  if (!shape) {
+    const parts = operationParts(document, operationName ?? undefined);
+    const text = ofDocument.values().next().value?.text ?? print(document);
+    shape = { text, personal: parts.some((part) => usesFields(part, personalFields)), variables: variablesBeyondRootArguments(parts) };
+    ofDocument.set(operationName, shape);
+  }
+  return shape;
 }
 
 /**

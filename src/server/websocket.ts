@@ -164,13 +164,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         context.clientAddress = ctx.extra.clientAddress;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: { ...context, connection: new OperationSocket(ctx.extra.socket, id, port) },
-        };
+        // Set, not spread: a spread reads the context's logger, and so makes it.
+        context.connection = new OperationSocket(ctx.extra.socket, id, port);
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
       },
       subscribe: shared.subscribe,
       // A shared result goes out as rendered once; queries and mutations over the socket are masked here.
