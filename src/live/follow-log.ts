@@ -2,7 +2,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import { MoreThan, LessThanOrEqual, And } from 'typeorm';
 import { ActivityEntity } from '../entities/activity.entity';
 import { badInput } from '../domain/errors';
-import type { EntryListener, LogFeed } from './log-feed';
+import type { EntryListener, EventChannel, LogFeed } from './log-feed';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -28,10 +28,15 @@ export interface LiveConnection {
  * Yielded once, after the replay, by a followed log whose connection takes live entries
  * itself; the stream ends there. The stream's consumer calls `goLive` when it has sent every
  * entry before it, so that live entries written directly can never overtake the replay, and
- * keeps what it returns, which stops them.
+ * keeps what it returns, whose `stop` stops them.
  */
 export class LiveHandOver {
-  constructor(readonly goLive: () => () => void) {}
+  constructor(private readonly follower: LogFollower) {}
+
+  goLive(): { stop(): void } {
+    this.follower.goDirect();
+    return this.follower;
+  }
 }
 
 /** What a followed log yields: entries, and on a connection that takes live entries, one hand-over. */
@@ -48,6 +53,86 @@ export class SlowConsumerError extends Error {
 const replayPage = 500;
 
 /**
+ * One subscriber's listener on an event's feed: live entries are held while the replay is
+ * read, then passed on, to the stream or straight to the connection. A class, not closures:
+ * an idle subscription keeps it (bench B4).
+ */
+class LogFollower implements EntryListener {
+  /** Live entries waiting for the replay to end; null once they pass on. */
+  private held: ActivityEntity[] | null = [];
+  /** Where live entries go once the replay ends, when they go through the stream. */
+  private sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
+  /** Set once the connection takes live entries itself: the stream may end without stopping this. */
+  direct = false;
+  overflow = false;
+  /**
+   * Live entries at or before this position were seen already (the cursor may be ahead of
+   * this instance's feed when it came from another instance that heard of a commit sooner).
+   */
+  private seenThrough = 0;
+  private channel: EventChannel | undefined;
+
+  constructor(
+    private readonly feed: LogFeed,
+    private readonly match: (entry: ActivityEntity) => boolean,
+    private readonly connection: LiveConnection | undefined,
+  ) {}
+
+  /** Starts following; the position the feed starts after. */
+  async follow(eventId: string): Promise<number> {
+    const { from, channel } = await this.feed.follow(eventId, this);
+    this.channel = channel;
+    return from;
+  }
+
+  stop(): void {
+    if (this.channel) this.feed.unfollow(this.channel, this);
+  }
+
+  /** Skips live entries up to `position`, which the replay covers. */
+  seenUpTo(position: number): void {
+    this.seenThrough = position;
+    this.held = this.held!.filter((entry) => this.wanted(entry));
+  }
+
+  wanted(entry: ActivityEntity): boolean {
+    return entry.position > this.seenThrough && this.match(entry);
+  }
+
+  entriesAppended(entries: readonly ActivityEntity[]): void {
+    if (this.direct) {
+      for (const entry of entries) if (this.wanted(entry)) this.connection!.deliverLive!(entry);
+    } else if (this.sink) {
+      this.sink(entries);
+    } else {
+      this.held!.push(...entries.filter((entry) => this.wanted(entry)));
+      if (!this.overflow && tooSlow(this.held!.length)) {
+        this.overflow = true;
+        this.connection?.cutOff();
+      }
+    }
+  }
+
+  /** Ends the replay: held entries, then live ones, go to `sink`. */
+  goLive(sink: (entries: readonly ActivityEntity[]) => void): void {
+    const waiting = this.held!;
+    this.held = null;
+    this.sink = sink;
+    sink(waiting);
+  }
+
+  /** Ends the replay: held entries, then live ones, go to the connection itself. */
+  goDirect(): void {
+    const waiting = this.held!;
+    this.held = null;
+    this.direct = true;
+    this.entriesAppended(waiting);
+  }
+}
+
+const tooSlow = (pending: number) => pending > MAX_PENDING_ENTRIES;
+
+/**
  * The entries of an event's log that match, in log order, each once: with `after`, first every
  * entry after that position from the stored log, then the live ones. Following starts before
  * the replay is read, and live entries wait until it ends, so there is no gap and no repeat
@@ -60,54 +145,23 @@ export async function followLog(
   match: (entry: ActivityEntity) => boolean,
   connection?: LiveConnection,
 ): Promise<AsyncIterableIterator<FollowedEntry>> {
-  const tooSlow = (pending: number) => pending > MAX_PENDING_ENTRIES;
-  let held: ActivityEntity[] | null = [];
-  let sink: ((entries: readonly ActivityEntity[]) => void) | null = null;
-  let overflow = false;
-  // Live entries at or before this position were seen already (the cursor may be ahead of
-  // this instance's feed when it came from another instance that heard of a commit sooner).
-  let seenThrough = 0;
-  const wanted = (entry: ActivityEntity) => entry.position > seenThrough && match(entry);
-  const following = await deps.feed.follow(eventId, (entries) => {
-    if (sink) return sink(entries);
-    held!.push(...entries.filter(wanted));
-    if (!overflow && tooSlow(held!.length)) {
-      overflow = true;
-      connection?.cutOff();
-    }
-  });
-  if (after !== null && after > following.from) {
+  const follower = new LogFollower(deps.feed, match, connection);
+  const from = await follower.follow(eventId);
+  if (after !== null && after > from) {
     if (after > (await deps.feed.committedHead(eventId))) {
-      following.stop();
+      follower.stop();
       throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
     }
-    seenThrough = after;
-    held = held!.filter(wanted);
+    follower.seenUpTo(after);
   }
 
-  const goLive = (to: EntryListener) => {
-    const waiting = held!;
-    held = null;
-    sink = to;
-    to(waiting);
-  };
-  // Made out here, not in the stream: an idle subscription keeps only this listener, not the stream.
-  const handOver = (live: LiveConnection) =>
-    new LiveHandOver(() => {
-      handedOver = true;
-      goLive((entries) => {
-        for (const entry of entries) if (wanted(entry)) live.deliverLive!(entry);
-      });
-      return following.stop;
-    });
-  let handedOver = false;
-
   return new Repeater<FollowedEntry>(async (push, stop) => {
-    void stop.then(() => handedOver || following.stop());
+    // Once handed over, following outlives the stream: the consumer stops it.
+    void stop.then(() => follower.direct || follower.stop());
     let pending = 0;
     const deliver = (entries: readonly ActivityEntity[]) => {
       for (const entry of entries) {
-        if (!wanted(entry)) continue;
+        if (!follower.wanted(entry)) continue;
         if (tooSlow(++pending)) {
           connection?.cutOff();
           return stop(new SlowConsumerError());
@@ -119,21 +173,21 @@ export async function followLog(
       }
     };
     if (after !== null) {
-      for (let from = after; from < following.from; ) {
+      for (let position = after; position < from; ) {
         const page = await deps.dataSource.getRepository(ActivityEntity).find({
-          where: { eventId, position: And(MoreThan(from), LessThanOrEqual(following.from)) },
+          where: { eventId, position: And(MoreThan(position), LessThanOrEqual(from)) },
           order: { position: 'ASC' },
           take: replayPage,
         });
         if (page.length === 0) break;
         for (const entry of page) if (match(entry)) await push(entry);
-        from = page.at(-1)!.position;
+        position = page.at(-1)!.position;
       }
     }
-    if (overflow) return stop(new SlowConsumerError());
+    if (follower.overflow) return stop(new SlowConsumerError());
     // The consumer returns the stream once it has gone live; following goes on without it.
-    if (connection?.deliverLive) void push(handOver(connection));
-    else goLive(deliver);
+    if (connection?.deliverLive) void push(new LiveHandOver(follower));
+    else follower.goLive(deliver);
     await stop;
   });
 }

@@ -5,9 +5,13 @@ import type { Logger } from '../server/logger';
 import type { LogSignal } from './log-signal';
 
 /** Receives an event's new entries, in log order, each exactly once. */
-export type EntryListener = (entries: readonly ActivityEntity[]) => void;
+export interface EntryListener {
+  entriesAppended(entries: readonly ActivityEntity[]): void;
+}
 
-interface EventChannel {
+/** An event's listeners, and how far its log was read for them. */
+export interface EventChannel {
+  readonly eventId: string;
   listeners: Set<EntryListener>;
   /** The last position read and delivered; entries after it are not yet delivered. */
   delivered: number;
@@ -51,12 +55,13 @@ export class LogFeed {
 
   /**
    * Follows an event's log. Resolves with the position up to which the log was committed when
-   * following began: the listener receives every entry after it, and nothing before it.
+   * following began (the listener receives every entry after it, and nothing before it), and
+   * the channel to give `unfollow`.
    */
-  async follow(eventId: string, listener: EntryListener): Promise<{ from: number; stop: () => void }> {
+  async follow(eventId: string, listener: EntryListener): Promise<{ from: number; channel: EventChannel }> {
     let channel = this.channels.get(eventId);
     if (!channel) {
-      const created: EventChannel = { listeners: new Set(), delivered: 0, announced: 0, signals: 0, ready: Promise.resolve(), reading: false };
+      const created: EventChannel = { eventId, listeners: new Set(), delivered: 0, announced: 0, signals: 0, ready: Promise.resolve(), reading: false };
       created.ready = this.committedHead(eventId).then(
         (head) => {
           created.delivered = head;
@@ -72,14 +77,13 @@ export class LogFeed {
     }
     await channel.ready;
     channel.listeners.add(listener);
-    const following = channel;
-    return {
-      from: following.delivered,
-      stop: () => {
-        following.listeners.delete(listener);
-        if (following.listeners.size === 0 && this.channels.get(eventId) === following) this.channels.delete(eventId);
-      },
-    };
+    return { from: channel.delivered, channel };
+  }
+
+  /** Stops handing a channel's entries to a listener. */
+  unfollow(channel: EventChannel, listener: EntryListener): void {
+    channel.listeners.delete(listener);
+    if (channel.listeners.size === 0 && this.channels.get(channel.eventId) === channel) this.channels.delete(channel.eventId);
   }
 
   private announce(eventId: string, position: number): void {
@@ -118,7 +122,7 @@ export class LogFeed {
   /** One listener's failure is its own: the others, and the feed, go on. */
   private hand(listener: EntryListener, entries: readonly ActivityEntity[], eventId: string): void {
     try {
-      listener(entries);
+      listener.entriesAppended(entries);
     } catch (error) {
       this.logger.error({ err: error, eventId }, 'a log listener failed');
     }

@@ -33,12 +33,13 @@ type ErrorReport = (errors: readonly GraphQLError[], origin: RequestOrigin) => v
  * root field's arguments, which choose entries, not what a result holds).
  */
 class Group {
-  subscribers = 0;
+  private subscribers = 0;
   private readonly results = new Map<string, Promise<PrerenderedResult>>();
   private readonly execution: ExecutionArgs;
 
   constructor(
-    readonly key: string,
+    private readonly groups: Map<string, Group>,
+    private readonly key: string,
     args: ExecutionArgs,
     readonly app: AppServices,
     private readonly viewer: ReviewerEntity | null,
@@ -46,6 +47,15 @@ class Group {
     private readonly report: ErrorReport,
   ) {
     this.execution = { ...args, contextValue: undefined };
+    groups.set(key, this);
+  }
+
+  join(): void {
+    this.subscribers++;
+  }
+
+  leave(): void {
+    if (--this.subscribers === 0 && this.groups.get(this.key) === this) this.groups.delete(this.key);
   }
 
   resultFor(entry: ActivityEntity): Promise<PrerenderedResult> {
@@ -82,6 +92,16 @@ class Member implements LiveConnection {
 
   cutOff(): void {
     this.connection.cutOff();
+  }
+
+  /** A replayed entry's result, for the stream. */
+  replayed(entry: ActivityEntity): Promise<PrerenderedResult> {
+    return this.group.resultFor(entry).finally(() => this.fannedOut(entry));
+  }
+
+  leave(): void {
+    this.active = false;
+    this.group.leave();
   }
 
   deliverLive(entry: ActivityEntity): void {
@@ -129,35 +149,29 @@ export class SharedExecutions {
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const ctx = args.contextValue as RequestContext;
     const key = groupKey(args);
-    let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new Group(key, args, ctx.app, ctx.viewer, this.mask, this.report)));
+    const group = this.groups.get(key) ?? new Group(this.groups, key, args, ctx.app, ctx.viewer, this.mask, this.report);
     // Joined before the source exists, so that subscribers arriving together share the group.
-    group.subscribers++;
-    const joined = group;
+    group.join();
     const connection = ctx.connection;
-    const member = new Member(joined, connection ?? { cutOff: () => undefined });
-    const leave = () => {
-      member.active = false;
-      if (--joined.subscribers === 0 && this.groups.get(joined.key) === joined) this.groups.delete(joined.key);
-    };
-    const direct = connection?.sendNext ? { ...args, contextValue: { ...ctx, connection: member } } : args;
+    const member = new Member(group, connection ?? { cutOff: () => undefined });
+    // The context is this operation's own; not copied, since copying reads (and makes) its logger.
+    if (connection?.sendNext) ctx.connection = member;
     let source: Awaited<ReturnType<typeof createSourceEventStream>>;
     try {
-      source = await createSourceEventStream(direct);
+      source = await createSourceEventStream(args);
     } catch (error) {
-      leave();
+      member.leave();
       throw error;
     }
     if (!(Symbol.asyncIterator in source)) {
-      leave();
+      member.leave();
       return source;
     }
     // graphql-ws keeps the operation's arguments while it lasts; the subscribing request's
     // context (its loaders and what they read) is of no more use to it (bench B4).
     args.contextValue = undefined;
-    const results = mapStream(source as AsyncIterable<FollowedEntry>, (entry) => joined.resultFor(entry).finally(() => member.fannedOut(entry)), leave);
     // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
-    return results as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
+    return new ResultStream(source as AsyncIterable<FollowedEntry>, member) as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };
 
   /** Groups now live (for metrics and tests). */
@@ -166,77 +180,89 @@ export class SharedExecutions {
   }
 }
 
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
 /**
- * Maps a subscriber's entries to results; returning stops the source at once, even while it
- * waits. A plain iterator with one promise per step, which holds nothing between messages:
- * racing each step against a promise of the stop left a reaction (and the step's entry) on that
- * promise per message until the subscription ended, and a second Repeater per subscriber cost
- * 40% of the fan-out's time (bench B3, B4). Once the source hands over to live delivery, it is
- * returned, and the stream only waits to be returned itself.
+ * A subscriber's entries as results; returning stops the source at once, even while it waits.
+ * One promise per step, which holds nothing between messages: racing each step against a
+ * promise of the stop left a reaction (and the step's entry) on that promise per message until
+ * the subscription ended, and a second Repeater per subscriber cost 40% of the fan-out's time
+ * (bench B3, B4). Once the source hands over to live delivery, it is returned, and the stream
+ * only waits to be returned itself: a pending promise, no suspended function (bench B4).
  */
-function mapStream(
-  source: AsyncIterable<FollowedEntry>,
-  map: (entry: ActivityEntity) => Promise<PrerenderedResult>,
-  onEnd: () => void,
-): AsyncIterableIterator<PrerenderedResult> {
-  let entries: AsyncIterator<FollowedEntry> | undefined = source[Symbol.asyncIterator]();
-  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
-  let finished = false;
-  let stopLive: (() => void) | undefined;
-  let wake: ((step: IteratorResult<FollowedEntry>) => void) | null = null;
-  const nextStep = () =>
-    new Promise<IteratorResult<FollowedEntry>>((resolve, reject) => {
-      wake = resolve;
-      entries?.next().then(resolve, reject);
-    });
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    onEnd();
-    stopLive?.();
-    // The source may end with the error it stopped on (a slow consumer): already handled there.
-    entries?.return?.().catch(() => undefined);
-  };
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      if (finished) return done;
-      try {
-        let step: IteratorResult<FollowedEntry>;
-        // graphql-ws asks for the next result only once it has sent the last one: when the
-        // hand-over comes, the replay is on the socket, and live entries may go directly.
-        while (!(step = await nextStep()).done && !finished && step.value instanceof LiveHandOver) {
-          stopLive = step.value.goLive();
-          entries!.return?.().catch(() => undefined);
-          entries = undefined;
-        }
-        if (step.done || finished) {
-          finish();
-          return done;
-        }
-        const result = await map(step.value as ActivityEntity);
-        return finished ? done : { done: false, value: result }; // nothing after a return()
-      } catch (error) {
-        if (finished) return done; // stopping won: the source's end is nobody's concern
-        finish();
-        throw error;
-      } finally {
-        wake = null;
+class ResultStream implements AsyncIterableIterator<PrerenderedResult> {
+  private entries: AsyncIterator<FollowedEntry> | undefined;
+  private finished = false;
+  private live: { stop(): void } | undefined;
+  /** Ends the step (or the wait) in progress, when the stream is returned. */
+  private wake: ((step: IteratorReturnResult<undefined>) => void) | null = null;
+
+  constructor(
+    source: AsyncIterable<FollowedEntry>,
+    private readonly member: Member,
+  ) {
+    this.entries = source[Symbol.asyncIterator]();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<PrerenderedResult>> {
+    if (this.finished) return Promise.resolve(done);
+    if (!this.entries) return new Promise((resolve) => (this.wake = resolve));
+    return this.step(this.entries);
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    const waiting = this.wake;
+    this.finish();
+    waiting?.(done);
+    return done;
+  }
+
+  async throw(error: unknown): Promise<never> {
+    this.finish();
+    throw error;
+  }
+
+  private async step(entries: AsyncIterator<FollowedEntry>): Promise<IteratorResult<PrerenderedResult>> {
+    try {
+      const step = await new Promise<IteratorResult<FollowedEntry>>((resolve, reject) => {
+        this.wake = resolve;
+        entries.next().then(resolve, reject);
+      });
+      this.wake = null;
+      if (step.done || this.finished) {
+        this.finish();
+        return done;
       }
-    },
-    async return() {
-      const waiting = wake;
-      finish();
-      waiting?.(done);
-      return done;
-    },
-    async throw(error: unknown) {
-      finish();
+      if (step.value instanceof LiveHandOver) {
+        // graphql-ws asks for the next result only once it has sent the last one: the replay
+        // is on the socket, and live entries may go directly.
+        this.live = step.value.goLive();
+        this.entries = undefined;
+        entries.return?.().catch(() => undefined);
+        return this.next();
+      }
+      const result = await this.member.replayed(step.value);
+      return this.finished ? done : { done: false, value: result }; // nothing after a return()
+    } catch (error) {
+      this.wake = null;
+      if (this.finished) return done; // stopping won: the source's end is nobody's concern
+      this.finish();
       throw error;
-    },
-  };
+    }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.member.leave();
+    this.live?.stop();
+    // The source may end with the error it stopped on (a slow consumer): already handled there.
+    this.entries?.return?.().catch(() => undefined);
+  }
 }
 
 /** Fields whose value depends on who asks, beyond anonymous or member. */
@@ -244,21 +270,39 @@ const personalFields = new Set(['viewerVote', 'email', 'viewer']);
 
 function groupKey(args: ExecutionArgs): string {
   const ctx = args.contextValue as RequestContext;
-  const parts = operationParts(args.document, args.operationName ?? undefined);
-  const personal = parts.some((part) => usesFields(part, personalFields));
-  const visibility = !ctx.viewer ? 'anonymous' : personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
-  const used = variablesBeyondRootArguments(parts);
-  const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => used.has(name));
-  return JSON.stringify([printed(args.document), args.operationName ?? null, variables, visibility]);
+  const shape = operationShape(args.document, args.operationName ?? null);
+  const visibility = !ctx.viewer ? 'anonymous' : shape.personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
+  const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => shape.variables.has(name));
+  return JSON.stringify([shape.text, args.operationName ?? null, variables, visibility]);
 }
 
-const printedDocuments = new WeakMap<DocumentNode, string>();
+/** What of an operation decides its group, apart from the viewer and the variables' values. */
+interface OperationShape {
+  /** The document's text, the same for equal documents parsed apart. */
+  text: string;
+  /** Whether it reads fields whose value depends on who asks. */
+  personal: boolean;
+  /** Variables that may change a result: those used beyond the root fields' arguments. */
+  variables: ReadonlySet<string>;
+}
 
-/** A document's text, printed once per (shared) document. */
-function printed(document: DocumentNode): string {
-  let text = printedDocuments.get(document);
-  if (text === undefined) printedDocuments.set(document, (text = print(document)));
-  return text;
+const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
+
+/**
+ * An operation's shape, worked out once per (shared) document and operation: walking the
+ * document for every subscriber was most of what subscribing allocated (bench B4).
+ */
+function operationShape(document: DocumentNode, operationName: string | null): OperationShape {
+  let ofDocument = shapes.get(document);
+  if (!ofDocument) shapes.set(document, (ofDocument = new Map()));
+  let shape = ofDocument.get(operationName);
+  if (!shape) {
+    const parts = operationParts(document, operationName ?? undefined);
+    const text = ofDocument.values().next().value?.text ?? print(document);
+    shape = { text, personal: parts.some((part) => usesFields(part, personalFields)), variables: variablesBeyondRootArguments(parts) };
+    ofDocument.set(operationName, shape);
+  }
+  return shape;
 }
 
 /**

@@ -29,6 +29,12 @@ interface LiveSocket {
 }
 
 /**
+ * A copy of a kept string in one piece: a UUID from node:crypto is a tree of some twenty
+ * concatenated parts, about 0.5 KB where the text is 36 characters (bench B4).
+ */
+const inOnePiece = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+
+/**
  * Request ids, logs and metrics for graphql-ws. Every connection gets an id (the upgrade
  * request's X-Request-Id if it is safe, else a new one, returned in the 101 response's
  * x-request-id), and each operation on it `<connection id>:<n>`. `hooks` wraps the server's own
@@ -48,7 +54,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
     headers.push(`x-request-id: ${id}`);
   });
   const track = (socket: WebSocket, request?: IncomingMessage) => {
-    const id = (request && upgradeIds.get(request)) ?? requestIdFrom(undefined);
+    const id = inOnePiece((request && upgradeIds.get(request)) ?? requestIdFrom(undefined));
     const live: LiveSocket = { id, operations: 0, open: new Map() };
     sockets.set(socket, live);
     logger.info({ connectionId: id }, 'socket opened');
@@ -80,7 +86,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
         onSubscribe: async (ctx, id, payload) => {
           const socket = socketOf(ctx);
           const operation: LiveOperation = {
-            requestId: `${socket.id}:${++socket.operations}`,
+            requestId: inOnePiece(`${socket.id}:${++socket.operations}`),
             labels: unknownOperation,
             startedAt: performance.now(),
             subscribed: false,

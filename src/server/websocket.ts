@@ -33,22 +33,19 @@ interface SocketPort {
 
 /** One operation's socket, as live delivery sends to it. */
 class OperationSocket implements LiveConnection {
-  private readonly opening: string;
-
+  // The id, not the message's opening: graphql-ws keeps the id anyway, the opening would be more (bench B4).
   constructor(
     private readonly socket: WebSocket,
-    operationId: string,
+    private readonly operationId: string,
     private readonly port: SocketPort,
-  ) {
-    this.opening = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
-  }
+  ) {}
 
   cutOff(): void {
     this.port.cutOff(this.socket, 'entries waiting');
   }
 
   sendNext(payloadJson: string): void {
-    this.port.write(this.socket, `${this.opening}${payloadJson}}`);
+    this.port.write(this.socket, `{"id":${JSON.stringify(this.operationId)},"type":"next","payload":${payloadJson}}`);
   }
 }
 
@@ -164,13 +161,9 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         context.clientAddress = ctx.extra.clientAddress;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: { ...context, connection: new OperationSocket(ctx.extra.socket, id, port) },
-        };
+        // Set, not spread: a spread reads the context's logger, and so makes it.
+        context.connection = new OperationSocket(ctx.extra.socket, id, port);
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
       },
       subscribe: shared.subscribe,
       // A shared result goes out as rendered once; queries and mutations over the socket are masked here.

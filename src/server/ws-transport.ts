@@ -1,4 +1,4 @@
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { spliceRendered } from '../live/prerendered';
 import { clientAddress } from './client-address';
@@ -42,42 +42,26 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
 
-  // Per socket, only what graphql-ws needs: an idle subscription's memory is mostly this (bench B4).
-  wss.on('connection', (socket, request) => {
-    socket.on('error', (error) => {
-      logger.warn({ err: error }, 'WebSocket error');
-      socket.close(CloseCode.InternalServerError, 'Internal server error');
-    });
-    const closed = protocol.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) => send(socket, data),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (received) => socket.on('message', (message) => void receive(socket, received, String(message))),
-      },
-      { socket, clientAddress: clientAddress(request, trustedProxies) },
-    );
-    socket.on('close', (code, reason) => void closed(code, String(reason)));
-  });
-
-  /** Hands a message to graphql-ws; the text is taken first, so that no buffer waits with it. */
-  const receive = async (socket: WebSocket, received: (data: string) => Promise<void>, text: string) => {
-    try {
-      await received(text);
-    } catch (error) {
-      logger.error({ err: error }, 'WebSocket message handling failed');
-      socket.close(CloseCode.InternalServerError, 'Internal server error');
-    }
+  const transport: Transport = {
+    logger,
+    /** graphql-ws's send: waits for the write only when the socket's unsent bytes pass the bound. */
+    send: (socket, data) =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.readyState !== socket.OPEN) return resolve();
+        const pause = socket.bufferedAmount > limits.pauseAboveBytes;
+        write(socket, spliceRendered(data), (error) => (error ? reject(error) : resolve()));
+        if (!pause) resolve();
+      }),
   };
 
-  /** graphql-ws's send: waits for the write only when the socket's unsent bytes pass the bound. */
-  const send = (socket: WebSocket, data: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (socket.readyState !== socket.OPEN) return resolve();
-      const pause = socket.bufferedAmount > limits.pauseAboveBytes;
-      write(socket, spliceRendered(data), (error) => (error ? reject(error) : resolve()));
-      if (!pause) resolve();
-    });
+  // Per socket, only what graphql-ws needs: an idle subscription's memory is mostly this (bench B4).
+  wss.on('connection', (socket, request) => {
+    const adapter = new SocketAdapter(socket, clientAddress(request, trustedProxies), transport);
+    socket.on('error', (error) => adapter.socketFailed(error));
+    socket.on('message', (message) => adapter.receive(String(message)));
+    socket.on('close', (code, reason) => adapter.closed(code, String(reason)));
+    adapter.opened(protocol.opened(adapter, adapter));
+  });
 
   /** Sends a message as is; a socket whose unsent bytes pass the bound is cut off. */
   const write = (socket: WebSocket, data: string, written?: (error?: Error) => void) => {
@@ -97,6 +81,76 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** What every socket's adapter shares. */
+interface Transport {
+  logger: Logger;
+  send(socket: WebSocket, data: string): Promise<void>;
+}
+
+/**
+ * One socket as graphql-ws sees it (its transport, and its `ctx.extra`): methods on a
+ * prototype, not closures per socket (bench B4).
+ */
+class SocketAdapter implements GraphqlWsSocket, SocketExtra {
+  private received: ((data: string) => Promise<void>) | undefined;
+  private whenClosed: ((code?: number, reason?: string) => Promise<void>) | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly clientAddress: string,
+    private readonly transport: Transport,
+  ) {}
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    return this.transport.send(this.socket, data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(received: (data: string) => Promise<void>): void {
+    this.received = received;
+  }
+
+  opened(whenClosed: (code?: number, reason?: string) => Promise<void>): void {
+    this.whenClosed = whenClosed;
+  }
+
+  /**
+   * Hands a message to graphql-ws, parsed: its parseMessage takes text or the parsed message,
+   * and it keeps what it was given while a subscription lasts, so text would be kept besides
+   * the message (bench B4). Text that is no JSON goes as it is, for graphql-ws to refuse.
+   */
+  receive(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      message = text;
+    }
+    this.received?.(message as string).catch((error: unknown) => this.handlingFailed(error));
+  }
+
+  closed(code: number, reason: string): void {
+    void this.whenClosed?.(code, reason);
+  }
+
+  socketFailed(error: Error): void {
+    this.transport.logger.warn({ err: error }, 'WebSocket error');
+    this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+  }
+
+  private handlingFailed(error: unknown): void {
+    this.transport.logger.error({ err: error }, 'WebSocket message handling failed');
+    this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+  }
 }
 
 /**
