@@ -1,7 +1,7 @@
 import { Repeater } from '@repeaterjs/repeater';
-import { MoreThan, LessThanOrEqual, And } from 'typeorm';
 import { ActivityEntity } from '../entities/activity.entity';
 import { badInput } from '../domain/errors';
+import { readLog } from '../services/activity-log';
 import type { EntryListener, EventChannel, LogFeed } from './log-feed';
 import type { DataSource } from 'typeorm';
 
@@ -174,11 +174,7 @@ export async function followLog(
     };
     if (after !== null) {
       for (let position = after; position < from; ) {
-        const page = await deps.dataSource.getRepository(ActivityEntity).find({
-          where: { eventId, position: And(MoreThan(position), LessThanOrEqual(from)) },
-          order: { position: 'ASC' },
-          take: replayPage,
-        });
+        const page = await readLog(deps.dataSource, eventId, position, replayPage, from);
         if (page.length === 0) break;
         for (const entry of page) if (match(entry)) await push(entry);
         position = page.at(-1)!.position;
