@@ -1,4 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
+import { queryRows } from '../db/transaction';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { badInput, conflict, notFound } from '../domain/errors';
@@ -14,6 +16,8 @@ export interface LockedClaim {
   event: BreakingEventEntity;
 }
 
+type RowLock = 'FOR SHARE' | 'FOR UPDATE';
+
 /** Locks a claim for a change, its event first; NOT_FOUND when there is no such claim. */
 export async function lockClaim(tx: EntityManager, claimId: string): Promise<LockedClaim> {
   const [locked] = await lockClaims(tx, [claimId]);
@@ -22,14 +26,18 @@ export async function lockClaim(tx: EntityManager, claimId: string): Promise<Loc
 
 /** Locks claims of one event for a change, in id order; NOT_FOUND for a missing one. */
 export async function lockClaims(tx: EntityManager, claimIds: readonly string[]): Promise<LockedClaim[]> {
-  const located = await tx.find(ClaimEntity, { select: { id: true, eventId: true }, where: claimIds.map((id) => ({ id })) });
+  const located = await queryRows<{ id: string; eventId: string }>(
+    tx,
+    'SELECT id, event_id AS "eventId" FROM claims WHERE id = ANY($1::uuid[])',
+    [claimIds],
+  );
   for (const id of claimIds) if (!located.some((claim) => claim.id === id)) throw notFound('Claim');
   const eventIds = new Set(located.map((claim) => claim.eventId));
   if (eventIds.size !== 1) throw badInput('The claims belong to different events');
-  const event = await lockEvent(tx, located[0].eventId, 'pessimistic_read');
+  const event = await lockEvent(tx, located[0].eventId, 'FOR SHARE');
   const byId = new Map<string, ClaimEntity>();
   for (const id of [...claimIds].sort()) {
-    const claim = await tx.findOne(ClaimEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const claim = await lockRow(tx, ClaimEntity, id, 'FOR UPDATE');
     if (!claim) throw notFound('Claim');
     byId.set(id, claim);
   }
@@ -40,11 +48,34 @@ export async function lockClaims(tx: EntityManager, claimIds: readonly string[])
 export async function lockEvent(
   tx: EntityManager,
   eventId: string,
-  mode: 'pessimistic_read' | 'pessimistic_write',
+  lock: RowLock,
 ): Promise<BreakingEventEntity> {
-  const event = await tx.findOne(BreakingEventEntity, { where: { id: eventId }, lock: { mode } });
+  const event = await lockRow(tx, BreakingEventEntity, eventId, lock);
   if (!event) throw notFound('Event');
   return event;
+}
+
+/** Locks a claim's duplicates FOR UPDATE, in id order (after the claim itself). */
+export function lockDuplicates(tx: EntityManager, claimId: string): Promise<ClaimEntity[]> {
+  return lockRows(tx, ClaimEntity, 'x.duplicate_of_id = $1 ORDER BY x.id', claimId, 'FOR UPDATE');
+}
+
+async function lockRow<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, id: string, lock: RowLock): Promise<T | null> {
+  const [row] = await lockRows(tx, entity, 'x.id = $1', id, lock);
+  return row ?? null;
+}
+
+/** Rows (alias x) locked, as entities: plain SQL, as these run under locks on every change. */
+async function lockRows<T extends ObjectLiteral>(
+  tx: EntityManager,
+  entity: EntityTarget<T>,
+  condition: string,
+  value: string,
+  lock: RowLock,
+): Promise<T[]> {
+  const reader = entityRows(tx.connection, entity);
+  const rows = await queryRows<ObjectLiteral>(tx, `SELECT ${reader.columns('x')} FROM "${reader.table}" x WHERE ${condition} ${lock}`, [value]);
+  return reader.hydrate(rows);
 }
 
 /** CONFLICT when the event takes nothing new. */

@@ -36,7 +36,7 @@ export async function submitClaim(
   const claim = await transact(ctx, async (tx) => {
     const retried = await findIdempotentResult(tx, ClaimEntity, actor.id, idempotency);
     if (retried) return retried;
-    const event = await lockEvent(tx, eventId, 'pessimistic_read');
+    const event = await lockEvent(tx, eventId, 'FOR SHARE');
     assertEventOpen(event);
     const created = await tx.save(
       tx.create(ClaimEntity, {

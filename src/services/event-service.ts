@@ -72,7 +72,7 @@ export async function updateEvent(ctx: RequestContext, input: UpdateEventInput):
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(updateEventInput, input);
   return transact(ctx, async (tx) => {
-    const event = await lockEvent(tx, eventId, 'pessimistic_write');
+    const event = await lockEvent(tx, eventId, 'FOR UPDATE');
     const policy = applyPolicyChange(policyOf(event), input.policy);
     const policyChanged = !samePolicy(policy, policyOf(event));
     if (fields.title) event.title = fields.title;
@@ -110,7 +110,7 @@ export async function closeEvent(ctx: RequestContext, input: CloseEventInput): P
   const actor = requireRole(ctx.viewer, Role.Editor);
   const eventId = decodeGlobalId(input.eventId, 'Event');
   return transact(ctx, async (tx) => {
-    const event = await lockEvent(tx, eventId, 'pessimistic_write');
+    const event = await lockEvent(tx, eventId, 'FOR UPDATE');
     if (event.status === EventStatus.Closed) throw conflict('The event is already closed');
     event.status = EventStatus.Closed;
     const saved = await tx.save(event);

@@ -15,19 +15,23 @@ export interface TokenIssuer {
 const issuer = 'verification-backend';
 
 export function createTokenIssuer(config: Config): TokenIssuer {
-  const key = new TextEncoder().encode(signingSecret(config));
+  // Imported once: given the raw secret, jose imported it into Web Crypto on every call (~2% of a castVote's CPU, bench B2).
+  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(signingSecret(config)), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
   return {
-    issue: (reviewerId) =>
+    issue: async (reviewerId) =>
       new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(reviewerId)
         .setIssuer(issuer)
         .setIssuedAt()
         .setExpirationTime(`${config.tokenTtlSeconds}s`)
-        .sign(key),
+        .sign(await key),
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer });
+        const { payload } = await jwtVerify(token, await key, { algorithms: ['HS256'], issuer });
         if (typeof payload.sub !== 'string') throw unauthenticated('Invalid token');
         return payload.sub;
       } catch (error) {

@@ -5,6 +5,7 @@ import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
 import { queryRows } from '../db/transaction';
+import { lockDuplicates } from './claim-locks';
 
 /** The verdict stored on a claim. */
 export function verdictOf(claim: ClaimEntity): VerdictState {
@@ -43,12 +44,7 @@ export async function changeVerdict(
   await tx.update(ClaimEntity, { id: claim.id }, verdictColumns(verdict));
   Object.assign(claim, verdictColumns(verdict));
   change.log.push({ type: ActivityType.VerdictChanged, claimId: claim.id, actorId: change.actorId, previous, verdict });
-  const duplicates = await tx.find(ClaimEntity, {
-    where: { duplicateOfId: claim.id },
-    order: { id: 'ASC' },
-    lock: { mode: 'pessimistic_write' },
-  });
-  for (const duplicate of duplicates) await changeVerdict(tx, duplicate, target, change);
+  for (const duplicate of await lockDuplicates(tx, claim.id)) await changeVerdict(tx, duplicate, target, change);
   return true;
 }
 
