@@ -1,4 +1,5 @@
-import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import { queryRows } from './transaction';
 
 /**
  * An entity read with plain SQL: TypeORM's metadata names the columns once, pg's type parsers
@@ -16,6 +17,21 @@ export interface EntityRows<T> {
 }
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>>();
+
+/**
+ * The entity's rows (alias x) that `rest` picks (WHERE, ORDER BY, LIMIT, a lock), in `manager`'s
+ * transaction if it has one: the usual read; entityRows() for statements of another shape.
+ */
+export async function selectEntities<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  rest: string,
+  parameters: unknown[],
+): Promise<T[]> {
+  const reader = entityRows(manager.connection, target);
+  const rows = await queryRows<ObjectLiteral>(manager, `SELECT ${reader.columns('x')} FROM "${reader.table}" x ${rest}`, parameters);
+  return reader.hydrate(rows);
+}
 
 /** The reader of one entity on one data source, made once. */
 export function entityRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): EntityRows<T> {

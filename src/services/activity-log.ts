@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
+import type { DataSource, EntityManager } from 'typeorm';
+import { selectEntities } from '../db/entity-rows';
 import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
@@ -17,14 +17,12 @@ export async function readLog(
   limit: number,
   upTo = Number.MAX_SAFE_INTEGER,
 ): Promise<ActivityEntity[]> {
-  const reader = entityRows(dataSource, ActivityEntity);
-  const rows = await queryRows<ObjectLiteral>(
+  return selectEntities(
     dataSource.manager,
-    `SELECT ${reader.columns('a')} FROM activity a
-      WHERE a.event_id = $1 AND a.position > $2 AND a.position <= $3 ORDER BY a.position LIMIT $4`,
+    ActivityEntity,
+    'WHERE x.event_id = $1 AND x.position > $2 AND x.position <= $3 ORDER BY x.position LIMIT $4',
     [eventId, after, upTo, limit],
   );
-  return reader.hydrate(rows);
 }
 
 /** An entry to append, in the order it happened. */

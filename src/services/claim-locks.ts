@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
+import { selectEntities } from '../db/entity-rows';
 import { queryRows } from '../db/transaction';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
@@ -73,9 +73,7 @@ async function lockRows<T extends ObjectLiteral>(
   value: string,
   lock: RowLock,
 ): Promise<T[]> {
-  const reader = entityRows(tx.connection, entity);
-  const rows = await queryRows<ObjectLiteral>(tx, `SELECT ${reader.columns('x')} FROM "${reader.table}" x WHERE ${condition} ${lock}`, [value]);
-  return reader.hydrate(rows);
+  return selectEntities(tx, entity, `WHERE ${condition} ${lock}`, [value]);
 }
 
 /** CONFLICT when the event takes nothing new. */

@@ -1,5 +1,5 @@
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
+import { selectEntities } from '../db/entity-rows';
 import { SqlParameters, sqlParameters } from '../db/sql-parameters';
 import { queryRows } from '../db/transaction';
 import type { RequestContext } from './request-context';
@@ -25,7 +25,6 @@ export async function descendingPage<T extends ObjectLiteral>(
   request: { limit: number; after: (string | number)[] | null },
 ): Promise<{ rows: T[]; count: () => Promise<number> }> {
   const { dataSource } = ctx.app;
-  const reader = entityRows(dataSource, entity);
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
   const page = sqlParameters(filter.values);
   const conditions = [...filter.conditions];
@@ -33,19 +32,19 @@ export async function descendingPage<T extends ObjectLiteral>(
     const [afterMs, afterId] = request.after;
     conditions.push(`(x.${sortColumn}, x.id) < (${page.param(new Date(afterMs as number).toISOString())}::timestamptz, ${page.param(afterId)}::uuid)`);
   }
-  const rows = await queryRows<ObjectLiteral>(
+  const rows = await selectEntities(
     dataSource.manager,
-    `SELECT ${reader.columns('x')} FROM "${reader.table}" x ${where(conditions)}
-      ORDER BY x.${sortColumn} DESC, x.id DESC LIMIT ${page.param(request.limit + 1)}`,
+    entity,
+    `${where(conditions)} ORDER BY x.${sortColumn} DESC, x.id DESC LIMIT ${page.param(request.limit + 1)}`,
     page.values,
   );
   const count = async () => {
     const [{ count }] = await queryRows<{ count: number }>(
       dataSource.manager,
-      `SELECT count(*) AS count FROM "${reader.table}" x ${where(filter.conditions)}`,
+      `SELECT count(*) AS count FROM "${dataSource.getMetadata(entity).tableName}" x ${where(filter.conditions)}`,
       filter.values,
     );
     return count;
   };
-  return { rows: reader.hydrate(rows), count };
+  return { rows, count };
 }

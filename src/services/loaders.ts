@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
+import { entityRows, selectEntities } from '../db/entity-rows';
+import { sqlParameters } from '../db/sql-parameters';
 import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
@@ -27,10 +28,9 @@ export interface ChildPageKey {
  */
 export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | null) {
   const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) => {
-    const reader = entityRows(dataSource, entity);
-    const sql = `SELECT ${reader.columns('x')} FROM "${reader.table}" x WHERE x.id = ANY($1::uuid[])`;
     return new DataLoader<string, T | null>(async (ids) => {
-      const found = new Map(reader.hydrate(await queryRows(dataSource.manager, sql, [ids])).map((row) => [row.id, row]));
+      const rows = await selectEntities(dataSource.manager, entity, 'WHERE x.id = ANY($1::uuid[])', [ids]);
+      const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
   };
@@ -70,24 +70,19 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
           WHERE vote_id = ANY($1::uuid[])`,
         [voteIds],
       );
-      const reader = entityRows(dataSource, EvidenceEntity);
-      const evidence = reader.hydrate(await queryRows(
-        dataSource.manager,
-        `SELECT ${reader.columns('e')} FROM evidence e WHERE e.id = ANY($1::uuid[]) ORDER BY e.created_at, e.id`,
-        [rows.map((row) => row.evidenceId)],
-      ));
+      const evidence = await selectEntities(dataSource.manager, EvidenceEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.created_at, x.id', [
+        rows.map((row) => row.evidenceId),
+      ]);
       return voteIds.map((voteId) =>
         evidence.filter((item) => rows.some((row) => row.voteId === voteId && row.evidenceId === item.id)),
       );
     }),
     viewerVote: () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
       if (!viewer) return claimIds.map(() => null);
-      const reader = entityRows(dataSource, VoteEntity);
-      const votes = reader.hydrate(await queryRows(
-        dataSource.manager,
-        `SELECT ${reader.columns('v')} FROM votes v WHERE v.claim_id = ANY($1::uuid[]) AND v.reviewer_id = $2`,
-        [claimIds, viewer.id],
-      ));
+      const votes = await selectEntities(dataSource.manager, VoteEntity, 'WHERE x.claim_id = ANY($1::uuid[]) AND x.reviewer_id = $2', [
+        claimIds,
+        viewer.id,
+      ]);
       return claimIds.map((claimId) => votes.find((vote) => vote.claimId === claimId) ?? null);
     }),
     historyPage: () => childPages(dataSource, ActivityEntity, 'claim_id', 'claimId', () => `c.type = '${ActivityType.VerdictChanged}'`),
@@ -140,8 +135,7 @@ function childPages<T extends ObjectLiteral>(
   const orderColumns = (alias: string) => (logOrdered ? `${alias}.position` : `${alias}.created_at, ${alias}.id`);
   const pageOf = async (group: ChildPageKey[]): Promise<T[]> => {
     const sample = group[0];
-    const params: unknown[] = [group.map((key) => key.parentId), sample.limit + 1];
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const { values, param } = sqlParameters([group.map((key) => key.parentId), sample.limit + 1]);
     const conditions = [`c.${parentColumn} = p.id`];
     const filter = extraFilter(sample, param);
     if (filter) conditions.push(filter);
@@ -154,7 +148,7 @@ function childPages<T extends ObjectLiteral>(
                  CROSS JOIN LATERAL (SELECT * FROM "${reader.table}" c WHERE ${conditions.join(' AND ')}
                                       ORDER BY ${orderColumns('c')} LIMIT $2) x
                  ORDER BY ${orderColumns('x')}`;
-    return reader.hydrate(await queryRows(dataSource.manager, sql, params));
+    return reader.hydrate(await queryRows(dataSource.manager, sql, values));
   };
   return new DataLoader<ChildPageKey, T[], string>(
     async (keys) => {

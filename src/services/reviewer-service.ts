@@ -5,9 +5,9 @@ import { conflict, notFound, unauthenticated } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';
 import { requireRole } from '../domain/roles';
-import type { DataSource, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
-import { queryRows, sqlState } from '../db/transaction';
+import type { DataSource } from 'typeorm';
+import { selectEntities } from '../db/entity-rows';
+import { sqlState } from '../db/transaction';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { RequestContext, transact } from './request-context';
 
@@ -88,9 +88,8 @@ export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: 
 
 /** One reviewer, read fresh (a request's loaders do not exist yet when its token is read). */
 async function readReviewer(dataSource: DataSource, reviewerId: string): Promise<ReviewerEntity | null> {
-  const reader = entityRows(dataSource, ReviewerEntity);
-  const rows = await queryRows<ObjectLiteral>(dataSource.manager, `SELECT ${reader.columns('r')} FROM reviewers r WHERE r.id = $1`, [reviewerId]);
-  return reader.hydrate(rows)[0] ?? null;
+  const [reviewer] = await selectEntities(dataSource.manager, ReviewerEntity, 'WHERE x.id = $1', [reviewerId]);
+  return reviewer ?? null;
 }
 
 /** Who may see a reviewer's identity: any signed-in reviewer; nobody anonymous. */
