@@ -10,10 +10,13 @@ import { queryRows } from './transaction';
  */
 export interface EntityRows<T> {
   table: string;
-  /** `alias."column" AS "property", ...` for every column TypeORM would select. */
-  columns(alias: string): string;
-  /** Rows selected with columns(), as entities. */
-  hydrate(rows: readonly ObjectLiteral[]): T[];
+  /**
+   * `alias."column" AS "property", ...` for every column TypeORM would select; with a prefix,
+   * `AS "prefix.property"`, so that one row can carry two entities.
+   */
+  columns(alias: string, prefix?: string): string;
+  /** Rows selected with columns() (and the same prefix), as entities. */
+  hydrate(rows: readonly ObjectLiteral[], prefix?: string): T[];
 }
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>>();
@@ -52,22 +55,29 @@ function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: Ent
   const lists = new Map<string, string>();
   return {
     table: metadata.tableName,
-    columns(alias) {
-      let list = lists.get(alias);
+    columns(alias, prefix = '') {
+      const key = `${alias} ${prefix}`;
+      let list = lists.get(key);
       if (!list) {
-        list = selected.map((column) => `${alias}."${column.databaseName}" AS "${column.propertyName}"`).join(', ');
-        lists.set(alias, list);
+        list = selected.map((column) => `${alias}."${column.databaseName}" AS "${prefixed(prefix, column.propertyName)}"`).join(', ');
+        lists.set(key, list);
       }
       return list;
     },
-    hydrate(rows) {
+    hydrate(rows, prefix = '') {
       return rows.map((row) => {
-        const entity = Object.assign(new Entity(), row);
-        for (const { property, from } of transformed) (entity as ObjectLiteral)[property] = from(row[property]);
-        return entity;
+        const entity: ObjectLiteral = new Entity();
+        if (prefix) for (const { propertyName } of selected) entity[propertyName] = row[prefixed(prefix, propertyName)];
+        else Object.assign(entity, row);
+        for (const { property, from } of transformed) entity[property] = from(entity[property]);
+        return entity as T;
       });
     },
   };
+}
+
+function prefixed(prefix: string, property: string): string {
+  return prefix ? `${prefix}.${property}` : property;
 }
 
 function valueFrom(transformer: ValueTransformer | ValueTransformer[]): (value: unknown) => unknown {

@@ -64,18 +64,16 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
       `SELECT claim_id::text AS key, count(*) AS count FROM votes WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`,
     ),
     voteEvidence: () => new DataLoader<string, EvidenceEntity[]>(async (voteIds) => {
-      const rows = await queryRows<{ voteId: string; evidenceId: string }>(
+      const evidence = entityRows(dataSource, EvidenceEntity);
+      const rows = await queryRows<ObjectLiteral>(
         dataSource.manager,
-        `SELECT vote_id AS "voteId", evidence_id AS "evidenceId" FROM vote_evidence
-          WHERE vote_id = ANY($1::uuid[])`,
+        `SELECT l.vote_id AS "voteId", ${evidence.columns('x', 'evidence')}
+           FROM vote_evidence l JOIN "${evidence.table}" x ON x.id = l.evidence_id
+          WHERE l.vote_id = ANY($1::uuid[]) ORDER BY x.created_at, x.id`,
         [voteIds],
       );
-      const evidence = await selectEntities(dataSource.manager, EvidenceEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.created_at, x.id', [
-        rows.map((row) => row.evidenceId),
-      ]);
-      return voteIds.map((voteId) =>
-        evidence.filter((item) => rows.some((row) => row.voteId === voteId && row.evidenceId === item.id)),
-      );
+      const items = evidence.hydrate(rows, 'evidence');
+      return voteIds.map((voteId) => items.filter((_, i) => rows[i].voteId === voteId));
     }),
     viewerVote: () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
       if (!viewer) return claimIds.map(() => null);

@@ -1,11 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
 import { ClaimEntity } from '../entities/claim.entity';
 import { ActivityType, VerdictStatus } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
 import { queryRows } from '../db/transaction';
-import { lockDuplicates } from './claim-locks';
 
 /** The verdict stored on a claim. */
 export function verdictOf(claim: ClaimEntity): VerdictState {
@@ -41,11 +41,45 @@ export async function changeVerdict(
   const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
   if (!outcomeChanged(previous, target) && !published) return false;
   const verdict: VerdictState = { ...target, version: previous.version + 1, updatedAt: change.at };
-  await tx.update(ClaimEntity, { id: claim.id }, verdictColumns(verdict));
+  const duplicates = await storeVerdict(tx, claim.id, verdict);
   Object.assign(claim, verdictColumns(verdict));
   change.log.push({ type: ActivityType.VerdictChanged, claimId: claim.id, actorId: change.actorId, previous, verdict });
-  for (const duplicate of await lockDuplicates(tx, claim.id)) await changeVerdict(tx, duplicate, target, change);
+  for (const duplicate of duplicates) await changeVerdict(tx, duplicate, target, change);
   return true;
+}
+
+/**
+ * Stores a locked claim's verdict and locks its duplicates FOR UPDATE, in id order (after the
+ * claim itself, as claim-locks orders them); returns the duplicates. One statement, as it runs
+ * on most votes (bench B2).
+ */
+async function storeVerdict(tx: EntityManager, claimId: string, verdict: VerdictState): Promise<ClaimEntity[]> {
+  const claims = entityRows(tx.connection, ClaimEntity);
+  const rows = await queryRows<ObjectLiteral>(
+    tx,
+    `WITH stored AS (
+       UPDATE "${claims.table}"
+          SET verdict_status = $2, verdict_rating = $3, verdict_agreement = $4, verdict_vote_count = $5,
+              verdict_tally = $6::jsonb, verdict_version = $7, verdict_updated_at = $8, verdict_published_at = $9,
+              verdict_published_by_id = $10, verdict_summary = $11, updated_at = now()
+        WHERE id = $1
+     )
+     SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = $1 ORDER BY x.id FOR UPDATE`,
+    [
+      claimId,
+      verdict.status,
+      verdict.rating,
+      verdict.agreement,
+      verdict.voteCount,
+      JSON.stringify(verdict.tally),
+      verdict.version,
+      verdict.updatedAt,
+      verdict.publishedAt,
+      verdict.publishedById,
+      verdict.summary,
+    ],
+  );
+  return claims.hydrate(rows);
 }
 
 /** The rule's verdict for a claim from its current votes, under the event's policy. */

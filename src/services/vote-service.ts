@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, Role, VerdictStatus, type CastVoteInput, type RetractVoteInput } from '../generated/graphql';
+import { ActivityType, Role, VerdictStatus, type CastVoteInput, type Rating, type RetractVoteInput } from '../generated/graphql';
 import { badInput, conflict } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput } from '../domain/input-rules';
@@ -15,7 +15,9 @@ import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { changeVerdict, ruleVerdict } from './verdict-changes';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
+import { queryRows } from '../db/transaction';
 
 const castVoteInput = z.object({
   rationale: optionalText(Limits.longText),
@@ -39,20 +41,11 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
       throw badInput('evidenceIds must name evidence of the same claim', 'evidenceIds');
     }
     const at = new Date();
-    const [vote] = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(VoteEntity)
-      .values({ claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, createdAt: at, updatedAt: at })
-      .orUpdate(['rating', 'rationale', 'updated_at'], ['claim_id', 'reviewer_id'])
-      .returning('*')
-      .execute()
-      .then((result) => result.raw as Record<string, unknown>[]);
-    await tx.delete(VoteEvidenceEntity, { voteId: vote.id });
-    if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id as string, evidenceId })));
+    const vote = await replaceVote(tx, { claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, at });
+    if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id, evidenceId })));
     const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
     await recomputeAndLog(tx, locked, { at, actorId: actor.id, log });
-    return { vote: voteFromRow(tx, vote), claim: locked.claim };
+    return { vote, claim: locked.claim };
   });
   ctx.app.metrics.voteCast(input.rating);
   return cast;
@@ -73,17 +66,30 @@ export async function retractVote(ctx: RequestContext, input: RetractVoteInput):
   });
 }
 
-/** The vote as the upsert's RETURNING gave it. */
-function voteFromRow(tx: EntityManager, row: Record<string, unknown>): VoteEntity {
-  return tx.create(VoteEntity, {
-    id: row.id as string,
-    claimId: row.claim_id as string,
-    reviewerId: row.reviewer_id as string,
-    rating: row.rating as VoteEntity['rating'],
-    rationale: row.rationale as string | null,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-  });
+/**
+ * Writes the reviewer's vote on the claim, the first or a replacement, and drops the old
+ * vote's evidence links: one statement, as it runs under the claim's lock on every vote (bench B2).
+ */
+async function replaceVote(
+  tx: EntityManager,
+  vote: { claimId: string; reviewerId: string; rating: Rating; rationale: string | null; at: Date },
+): Promise<VoteEntity> {
+  const votes = entityRows(tx.connection, VoteEntity);
+  const rows = await queryRows<ObjectLiteral>(
+    tx,
+    `WITH vote AS (
+       INSERT INTO "${votes.table}" AS v (claim_id, reviewer_id, rating, rationale, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (claim_id, reviewer_id)
+       DO UPDATE SET rating = excluded.rating, rationale = excluded.rationale, updated_at = excluded.updated_at
+       RETURNING ${votes.columns('v')}
+     ), unlinked AS (
+       DELETE FROM vote_evidence WHERE vote_id IN (SELECT "id" FROM vote)
+     )
+     SELECT * FROM vote`,
+    [vote.claimId, vote.reviewerId, vote.rating, vote.rationale, vote.at],
+  );
+  return votes.hydrate(rows)[0];
 }
 
 async function recomputeAndLog(

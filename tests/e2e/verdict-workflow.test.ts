@@ -206,6 +206,29 @@ describe('the verdict rule (default policy: quorum 3, threshold 0.66, one organi
     expect(detail.viewerVote).toMatchObject({ id: mine[0].node.id, rating: 'TRUE' });
   });
 
+  test("a vote cites the claim's evidence it names, oldest first; a second vote's list replaces the first's", async () => {
+    const world = await World.create(server.url);
+    const editor = await world.editor();
+    const eventId = await world.openEvent(editor);
+    const claimId = await world.submitClaim(editor, eventId, 'The airport in Almaty was seized');
+    const [a] = await reviewers(world, ['Vlast.kz']);
+    const addEvidence = async (title: string) =>
+      ok(await a.api.op('AddEvidence', { input: { claimId, stance: 'REFUTES', title } })).addEvidence.evidence.id as string;
+    const statement = await addEvidence('Airport statement');
+    const footage = await addEvidence('Footage from the terminal');
+    const flights = await addEvidence('Flight tracker');
+
+    const first = await world.vote(a, claimId, 'FALSE', { evidenceIds: [flights, statement, flights] });
+    expect(first.vote.evidence).toEqual([{ id: statement }, { id: flights }]);
+
+    const second = await world.vote(a, claimId, 'FALSE', { evidenceIds: [footage] });
+    expect(second.vote.id).toBe(first.vote.id);
+    expect(second.vote.evidence).toEqual([{ id: footage }]);
+
+    const third = await world.vote(a, claimId, 'MOSTLY_FALSE');
+    expect(third.vote.evidence).toEqual([]);
+  });
+
   test('retracting votes recomputes the verdict, down to UNVERIFIED', async () => {
     const world = await World.create(server.url);
     const editor = await world.editor();
