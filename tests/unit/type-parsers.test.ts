@@ -19,7 +19,7 @@ function pgText(at: Date, offsetMinutes: number, decimals: number): string {
 test('timestamptz texts read the same as with pg\'s own parser, offsets, decimals and all', () => {
   fc.assert(
     fc.property(
-      fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9998-12-31T00:00:00Z'), noInvalidDate: true }),
+      fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9998-12-31T00:00:00Z'), noInvalidDate: true }),
       fc.integer({ min: -15 * 60, max: 15 * 60 }),
       fc.integer({ min: 0, max: 6 }),
       (at, offsetMinutes, decimals) => {
@@ -40,4 +40,13 @@ test('the usual form is read without pg\'s parser; other forms are left to it', 
   const others = ['infinity', '-infinity', '0044-03-15 12:00:00+00 BC', '2022-01-05 06:30:00+05:30', '2022-01-05 06:30:00.123456+00'];
   for (const text of others) expect(spy(text)).toEqual(general(text));
   expect(seen).toEqual(others);
+});
+
+test('texts close to the usual form but not in it are left to pg\'s parser', () => {
+  const seen: string[] = [];
+  const spy = timestamptzParser((text) => (seen.push(text), general(text)));
+  const near = ['0099-03-15 12:00:00+00', '2022-01-05 06:30:00.+06', '2022-01-05 06:30:0x+06', '2022-01-05T06:30:00+06', '2022-01-05 06:30:00*06'];
+  for (const text of near) spy(text);
+  expect(seen).toEqual(near);
+  expect((spy('0099-03-15 12:00:00+00') as Date).getUTCFullYear()).toBe(99);
 });
