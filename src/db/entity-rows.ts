@@ -11,12 +11,19 @@ import { queryRows } from './transaction';
 export interface EntityRows<T> {
   table: string;
   /**
-   * `alias."column" AS "property", ...` for every column TypeORM would select; with a prefix,
+   * `alias."column" AS "property", ...` for every column TypeORM would select, or `only` those
+   * of the given properties (an entity read for a few fields has only those); with a prefix,
    * `AS "prefix.property"`, so that one row can carry two entities.
    */
-  columns(alias: string, prefix?: string): string;
+  columns(alias: string, options?: ColumnOptions): string;
   /** Rows selected with columns() (and the same prefix), as entities. */
   hydrate(rows: readonly ObjectLiteral[], prefix?: string): T[];
+}
+
+export interface ColumnOptions {
+  prefix?: string;
+  /** Property names; all of the entity's when absent. */
+  only?: readonly string[] | null;
 }
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>>();
@@ -55,11 +62,14 @@ function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: Ent
   const lists = new Map<string, string>();
   return {
     table: metadata.tableName,
-    columns(alias, prefix = '') {
-      const key = `${alias} ${prefix}`;
+    columns(alias, { prefix = '', only = null } = {}) {
+      const key = `${alias} ${prefix} ${only?.join(',') ?? '*'}`;
       let list = lists.get(key);
       if (!list) {
-        list = selected.map((column) => `${alias}."${column.databaseName}" AS "${prefixed(prefix, column.propertyName)}"`).join(', ');
+        list = selected
+          .filter((column) => !only || only.includes(column.propertyName))
+          .map((column) => `${alias}."${column.databaseName}" AS "${prefixed(prefix, column.propertyName)}"`)
+          .join(', ');
         lists.set(key, list);
       }
       return list;
@@ -69,7 +79,7 @@ function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: Ent
         const entity: ObjectLiteral = new Entity();
         if (prefix) for (const { propertyName } of selected) entity[propertyName] = row[prefixed(prefix, propertyName)];
         else Object.assign(entity, row);
-        for (const { property, from } of transformed) entity[property] = from(entity[property]);
+        for (const { property, from } of transformed) if (entity[property] !== undefined) entity[property] = from(entity[property]);
         return entity as T;
       });
     },

@@ -29,7 +29,7 @@ export async function lockClaim(tx: EntityManager, claimId: string): Promise<Loc
   const claims = entityRows(tx.connection, ClaimEntity);
   const rows = await queryRows<ObjectLiteral>(
     tx,
-    `SELECT ${events.columns('e', 'event')}, ${claims.columns('c', 'claim')}
+    `SELECT ${events.columns('e', { prefix: 'event' })}, ${claims.columns('c', { prefix: 'claim' })}
        FROM (SELECT * FROM "${events.table}" WHERE id = (SELECT event_id FROM "${claims.table}" WHERE id = $1) FOR SHARE) e
       CROSS JOIN LATERAL (SELECT * FROM "${claims.table}" WHERE id = $1 AND event_id = e.id FOR UPDATE) c`,
     [claimId],

@@ -52,10 +52,11 @@ export async function claimEvidence(
   ctx: RequestContext,
   claim: ClaimEntity,
   args: { first?: number | null; after?: string | null; stance?: Stance | null },
+  only: readonly string[] | null = null,
 ): Promise<ConnectionModel<EvidenceEntity>> {
   const order = ListOrders.evidenceOldest;
   const request = pageRequest(order, args.first, args.after);
-  const rows = await ctx.loaders.evidencePage.load({ parentId: claim.id, ...request, stance: args.stance });
+  const rows = await ctx.loaders.evidencePage.load({ parentId: claim.id, ...request, stance: args.stance, only });
   return toConnection(order, rows, request, () =>
     ctx.loaders.evidenceCount.load(args.stance ? `${claim.id}:${args.stance}` : claim.id),
   );

@@ -19,6 +19,8 @@ export interface ChildPageKey {
   /** The decoded cursor: [createdAtMs, id] for evidence and votes, [eventId, position] for history. */
   after: (string | number)[] | null;
   stance?: string | null;
+  /** The properties the page's nodes are read for (see entityRows' `only`); all when absent. */
+  only?: readonly string[] | null;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
       const evidence = entityRows(dataSource, EvidenceEntity);
       const rows = await queryRows<ObjectLiteral>(
         dataSource.manager,
-        `SELECT l.vote_id AS "voteId", ${evidence.columns('x', 'evidence')}
+        `SELECT l.vote_id AS "voteId", ${evidence.columns('x', { prefix: 'evidence' })}
            FROM vote_evidence l JOIN "${evidence.table}" x ON x.id = l.evidence_id
           WHERE l.vote_id = ANY($1::uuid[]) ORDER BY x.created_at, x.id`,
         [voteIds],
@@ -118,7 +120,7 @@ function lazily<T extends Record<string, () => unknown>>(factories: T): { readon
 /**
  * Pages of children for many parents in one statement: a LATERAL subquery picks each parent's
  * next `limit + 1` rows in list order (created_at, id; or position for the log). Keys with
- * different page arguments are grouped, one statement per group. `extraFilter` adds a
+ * different page arguments or properties are grouped, one statement per group. `extraFilter` adds a
  * condition on the child (alias c), its values passed through `param`.
  */
 function childPages<T extends ObjectLiteral>(
@@ -142,7 +144,7 @@ function childPages<T extends ObjectLiteral>(
       const afterAt = new Date(sample.after[0] as number).toISOString();
       conditions.push(`(c.created_at, c.id) > (${param(afterAt)}::timestamptz, ${param(sample.after[1])}::uuid)`);
     }
-    const sql = `SELECT ${reader.columns('x')} FROM unnest($1::uuid[]) AS p(id)
+    const sql = `SELECT ${reader.columns('x', { only: sample.only })} FROM unnest($1::uuid[]) AS p(id)
                  CROSS JOIN LATERAL (SELECT * FROM "${reader.table}" c WHERE ${conditions.join(' AND ')}
                                       ORDER BY ${orderColumns('c')} LIMIT $2) x
                  ORDER BY ${orderColumns('x')}`;
@@ -152,7 +154,7 @@ function childPages<T extends ObjectLiteral>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
       for (const key of keys) {
-        const group = JSON.stringify([key.limit, key.after, key.stance ?? null]);
+        const group = JSON.stringify([key.limit, key.after, key.stance ?? null, key.only ?? null]);
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const pages = new Map<ChildPageKey, T[]>();
@@ -164,6 +166,6 @@ function childPages<T extends ObjectLiteral>(
       }
       return keys.map((key) => pages.get(key) ?? []);
     },
-    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.limit, key.after, key.stance ?? null]) },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.limit, key.after, key.stance ?? null, key.only ?? null]) },
   );
 }

@@ -112,9 +112,10 @@ export async function claimVotes(
   ctx: RequestContext,
   claim: ClaimEntity,
   args: { first?: number | null; after?: string | null },
+  only: readonly string[] | null = null,
 ): Promise<ConnectionModel<VoteEntity>> {
   const order = ListOrders.votesOldest;
   const request = pageRequest(order, args.first, args.after);
-  const rows = await ctx.loaders.votesPage.load({ parentId: claim.id, ...request });
+  const rows = await ctx.loaders.votesPage.load({ parentId: claim.id, ...request, only });
   return toConnection(order, rows, request, () => ctx.loaders.votesCount.load(claim.id));
 }

@@ -9,6 +9,7 @@ import { claimVotes } from '../../services/vote-service';
 import { verdictOf } from '../../services/verdict-changes';
 import { markDuplicate, publishVerdict, reopenClaim } from '../../services/workflow-service';
 import { reviewerFor } from './identity';
+import { nodeProperties, Projections } from '../node-projection';
 
 export const claimResolvers: Resolvers = {
   Query: {
@@ -27,8 +28,8 @@ export const claimResolvers: Resolvers = {
     event: async (claim, _, ctx) => (await ctx.loaders.event.load(claim.eventId))!,
     submittedBy: (claim, _, ctx) => reviewerFor(ctx, claim.submittedById),
     verdict: (claim) => verdictOf(claim),
-    evidence: (claim, args, ctx) => claimEvidence(ctx, claim, args),
-    votes: (claim, args, ctx) => claimVotes(ctx, claim, args),
+    evidence: (claim, args, ctx, info) => claimEvidence(ctx, claim, args, nodeProperties(info, Projections.evidence)),
+    votes: (claim, args, ctx, info) => claimVotes(ctx, claim, args, nodeProperties(info, Projections.vote)),
     viewerVote: (claim, _, ctx) => ctx.loaders.viewerVote.load(claim.id),
     duplicateOf: (claim, _, ctx) => (claim.duplicateOfId ? ctx.loaders.claim.load(claim.duplicateOfId) : null),
     history: (claim, args, ctx) => claimHistory(ctx, claim, args),
