@@ -154,8 +154,9 @@ function childPages<T extends ObjectLiteral>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
       for (const key of keys) {
-        const group = JSON.stringify([key.limit, key.after, key.stance ?? null, key.only ?? null]);
-        groups.set(group, [...(groups.get(group) ?? []), key]);
+        let group = groups.get(pageArguments(key));
+        if (!group) groups.set(pageArguments(key), (group = []));
+        group.push(key);
       }
       const pages = new Map<ChildPageKey, T[]>();
       for (const group of groups.values()) {
@@ -166,6 +167,11 @@ function childPages<T extends ObjectLiteral>(
       }
       return keys.map((key) => pages.get(key) ?? []);
     },
-    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.limit, key.after, key.stance ?? null, key.only ?? null]) },
+    { cacheKeyFn: (key) => `${key.parentId} ${pageArguments(key)}` },
   );
+}
+
+/** What a page asks for besides its parent: keys alike in this are read in one statement. */
+function pageArguments(key: ChildPageKey): string {
+  return JSON.stringify([key.limit, key.after, key.stance ?? null, key.only ?? null]);
 }

@@ -5,7 +5,9 @@ import type { RequestContext } from '../../services/request-context';
  * The one way a resolver reaches a reviewer: null for anonymous clients, because in an
  * authoritarian crisis who judged what is dangerous knowledge.
  */
-export async function reviewerFor(ctx: RequestContext, reviewerId: string | null): Promise<ReviewerEntity | null> {
+export function reviewerFor(ctx: RequestContext, reviewerId: string | null): Promise<ReviewerEntity | null> | null {
+  // Not async: an anonymous reader's null is returned as it is, not as a promise for the
+  // executor to wait on (one per vote of an EventBoard, bench B1).
   if (!ctx.viewer || !reviewerId) return null;
   return ctx.loaders.reviewer.load(reviewerId);
 }
