@@ -30,16 +30,18 @@ const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityR
 
 /**
  * The entity's rows (alias x) that `rest` picks (WHERE, ORDER BY, LIMIT, a lock), in `manager`'s
- * transaction if it has one: the usual read; entityRows() for statements of another shape.
+ * transaction if it has one, with `only` some properties if given: the usual read; entityRows()
+ * for statements of another shape.
  */
 export async function selectEntities<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
   rest: string,
   parameters: unknown[],
+  only: readonly string[] | null = null,
 ): Promise<T[]> {
   const reader = entityRows(manager.connection, target);
-  const rows = await queryRows<ObjectLiteral>(manager, `SELECT ${reader.columns('x')} FROM "${reader.table}" x ${rest}`, parameters);
+  const rows = await queryRows<ObjectLiteral>(manager, `SELECT ${reader.columns('x', { only })} FROM "${reader.table}" x ${rest}`, parameters);
   return reader.hydrate(rows);
 }
 

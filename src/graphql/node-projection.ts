@@ -1,4 +1,5 @@
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { ClaimEntity } from '../entities/claim.entity';
 import type { EvidenceEntity } from '../entities/evidence.entity';
 import type { VoteEntity } from '../entities/vote.entity';
 
@@ -12,7 +13,41 @@ export interface NodeProjection<T> {
   fields: Readonly<Record<string, readonly (keyof T & string)[]>>;
 }
 
+const verdict = [
+  'verdictStatus',
+  'verdictRating',
+  'verdictAgreement',
+  'verdictVoteCount',
+  'verdictTally',
+  'verdictVersion',
+  'verdictUpdatedAt',
+  'verdictPublishedAt',
+  'verdictPublishedById',
+  'verdictSummary',
+] as const;
+
 export const Projections = {
+  claim: {
+    always: ['id', 'eventId', 'createdAt', 'verdictUpdatedAt'],
+    fields: {
+      id: [],
+      event: [],
+      statement: ['statement'],
+      context: ['context'],
+      sourceUrl: ['sourceUrl'],
+      language: ['language'],
+      firstSeenAt: ['firstSeenAt'],
+      submittedBy: ['submittedById'],
+      createdAt: [],
+      verdict,
+      evidence: [],
+      votes: [],
+      viewerVote: [],
+      duplicateOf: ['duplicateOfId'],
+      history: [],
+      __typename: [],
+    },
+  } satisfies NodeProjection<ClaimEntity>,
   evidence: {
     always: ['id', 'claimId', 'createdAt'],
     fields: {

@@ -15,7 +15,8 @@ export function listFilter(): ListFilter {
 
 /**
  * One page of a list sorted by (sortColumn, id) descending: up to limit + 1 rows after the
- * cursor's key, and the filtered count, read only when asked. Plain SQL (see entity-rows.ts).
+ * cursor's key (with `only` some properties, if given), and the filtered count, read only when
+ * asked. Plain SQL (see entity-rows.ts).
  */
 export async function descendingPage<T extends ObjectLiteral>(
   ctx: RequestContext,
@@ -23,6 +24,7 @@ export async function descendingPage<T extends ObjectLiteral>(
   filter: ListFilter,
   sortColumn: string,
   request: { limit: number; after: (string | number)[] | null },
+  only: readonly string[] | null = null,
 ): Promise<{ rows: T[]; count: () => Promise<number> }> {
   const { dataSource } = ctx.app;
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
@@ -37,6 +39,7 @@ export async function descendingPage<T extends ObjectLiteral>(
     entity,
     `${where(conditions)} ORDER BY x.${sortColumn} DESC, x.id DESC LIMIT ${page.param(request.limit + 1)}`,
     page.values,
+    only,
   );
   const count = async () => {
     const [{ count }] = await queryRows<{ count: number }>(

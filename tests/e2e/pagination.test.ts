@@ -190,6 +190,11 @@ describe('claims', () => {
     const newest = ok(await editor.api.query(EventClaims, { id: eventId, first: 100, orderBy: 'NEWEST' })).event.claims;
     const recent = ok(await editor.api.query(EventClaims, { id: eventId, first: 100, orderBy: 'RECENTLY_UPDATED' })).event.claims;
     expect(ids(recent.edges)).not.toEqual(ids(newest.edges));
+
+    // The board's count of all claims comes with its stats; a filtered count is the filter's.
+    const unverified = ok(await world.anonymous.op('EventBoard', { id: eventId, first: 1, filter: { status: ['UNVERIFIED'] } })).event;
+    expect(unverified.claims.totalCount).toBe(5);
+    expect(unverified.stats.claimCount).toBe(8);
   });
 
   test('refuses a page above 100 and a cursor of another list', async () => {

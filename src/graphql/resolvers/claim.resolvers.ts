@@ -14,7 +14,7 @@ import { nodeProperties, Projections } from '../node-projection';
 export const claimResolvers: Resolvers = {
   Query: {
     claim: (_, { id }, ctx) => findClaim(ctx, id),
-    claims: (_, args, ctx) => listClaims(ctx, args),
+    claims: (_, args, ctx, info) => listClaims(ctx, args, nodeProperties(info, Projections.claim)),
     similarClaims: (_, args, ctx) => findSimilarClaims(ctx, args),
   },
   Mutation: {

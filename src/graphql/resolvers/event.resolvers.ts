@@ -11,6 +11,7 @@ import {
   updateEvent,
 } from '../../services/event-service';
 import { reviewerFor } from './identity';
+import { nodeProperties, Projections } from '../node-projection';
 
 export const eventResolvers: Resolvers = {
   Query: {
@@ -26,7 +27,8 @@ export const eventResolvers: Resolvers = {
     id: (event) => encodeGlobalId('Event', event.id),
     createdBy: (event, _, ctx) => reviewerFor(ctx, event.createdById),
     policy: (event) => policyOf(event),
-    claims: (event, args, ctx) => listClaims(ctx, { ...args, filter: { ...args.filter, eventId: encodeGlobalId('Event', event.id) } }),
+    claims: (event, args, ctx, info) =>
+      listClaims(ctx, { ...args, filter: { ...args.filter, eventId: encodeGlobalId('Event', event.id) } }, nodeProperties(info, Projections.claim)),
     stats: (event, _, ctx) => eventStats(ctx, event),
   },
 };
