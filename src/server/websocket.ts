@@ -130,7 +130,11 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         try {
           await contextFromAuthorization(app, ctx.connectionParams?.authorization);
           return true;
-        } catch {
+        } catch (error) {
+          // A refused token closes with 4403 Forbidden. A token that could not be checked (the
+          // database out of reach) is no refusal: rethrown, it closes with 4500 and the client
+          // tries again, as it would not after a 4403.
+          if ((error as GraphQLError).extensions?.code === 'INTERNAL_SERVER_ERROR') throw error;
           return false;
         }
       },

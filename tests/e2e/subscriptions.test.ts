@@ -462,6 +462,23 @@ describe('access over WebSocket', () => {
     expect((await overSocket(accepted, 'Viewer')).data.viewer.id).toBe(first.id);
   });
 
+  test('a token that cannot be checked, the database being out of reach, closes the socket with 4500 for the client to retry', async () => {
+    const own = await startTestServer();
+    try {
+      const reviewer = await (await World.create(own.url)).reviewer();
+      await own.server.database.close();
+      const printed = quietClosedConnections();
+      const socket = liveClient(own.url, reviewer.token);
+      sockets.push(socket);
+      const subscription = await settled(collect(socket.client, 'OnActivity', { eventId: encodeGlobalId('Event', randomUUID()) }));
+      expect((subscription.failure as { code?: number }).code).toBe(4500);
+      expect(socket.closes).toEqual([{ code: 4500, reason: 'Internal server error' }]);
+      await printed(1);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('a socket authorises every operation afresh: a role taken away or a token expired since it opened counts at once', async () => {
     const world = await World.create(server.url);
     const { first, eventId, claimId } = await eventWithClaim(world);
