@@ -1,8 +1,8 @@
 /**
  * B1's baseline: the EventBoard operation written plainly on node:http and pg, the physical
  * floor under the project's answer. It runs the statements the project runs for an anonymous
- * reader (event, claims page, stats, claim count, then the evidence and votes pages and counts
- * of the claims on the page; 8 in all) and answers the same JSON, byte for byte. Nothing of
+ * reader (event, claims page, stats, whose sum is the claim count, then the evidence and votes
+ * pages and counts of the claims on the page; 7 in all) and answers the same JSON, byte for byte. Nothing of
  * src/ is used: ids, cursors and the verdict fields are encoded here as the API defines them.
  *
  * Env: PORT; DATABASE_URL, or PGLITE_DIR for PGlite files of its own.
@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { baselinePool } from '../lib/database';
 
 const statuses = ['UNVERIFIED', 'IN_REVIEW', 'CONTESTED', 'CONSENSUS', 'PUBLISHED'];
-const statementsPerBoard = 8;
+const statementsPerBoard = 7;
 
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
 const cursor = (kind: string, ...key: (string | number)[]) => Buffer.from(JSON.stringify([kind, ...key])).toString('base64url');
@@ -25,7 +25,7 @@ function uuidOf(id: unknown, type: string): string | null {
 }
 
 async function eventBoard(pool: Pool, eventId: string, first: number) {
-  const [event, page, stats, total] = await Promise.all([
+  const [event, page, stats] = await Promise.all([
     pool.query(
       `SELECT id, title, description, region, status, started_at, quorum, threshold, min_organizations
          FROM events WHERE id = $1`,
@@ -39,7 +39,6 @@ async function eventBoard(pool: Pool, eventId: string, first: number) {
       [eventId, first + 1],
     ),
     pool.query(`SELECT verdict_status, count(*) AS count FROM claims WHERE event_id = $1 GROUP BY verdict_status`, [eventId]),
-    pool.query(`SELECT count(*) AS count FROM claims WHERE event_id = $1`, [eventId]),
   ]);
   const e = event.rows[0];
   if (!e) return null;
@@ -65,6 +64,7 @@ async function eventBoard(pool: Pool, eventId: string, first: number) {
   const evidenceCount = countOf(evidenceCounts.rows);
   const voteCount = countOf(voteCounts.rows);
   const byStatus = statuses.map((status) => ({ status, count: stats.rows.find((row) => row.verdict_status === status)?.count ?? 0 }));
+  const claimCount = byStatus.reduce((sum, row) => sum + row.count, 0);
   const edges = claims.map((claim) => ({
     cursor: cursor('cn', claim.created_at.getTime(), claim.id),
     node: {
@@ -110,9 +110,9 @@ async function eventBoard(pool: Pool, eventId: string, first: number) {
     status: e.status,
     startedAt: iso(e.started_at),
     policy: { quorum: e.quorum, threshold: e.threshold, minOrganizations: e.min_organizations },
-    stats: { claimCount: byStatus.reduce((sum, row) => sum + row.count, 0), byStatus },
+    stats: { claimCount, byStatus },
     claims: {
-      totalCount: total.rows[0].count,
+      totalCount: claimCount, // all of the event's claims: the stats' sum, as the project reads it
       pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
       edges,
     },
