@@ -69,20 +69,10 @@ export async function lockEvent(
   return event;
 }
 
+/** A row (alias x) locked, as its entity: plain SQL, as locks are taken on every change. */
 async function lockRow<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, id: string, lock: RowLock): Promise<T | null> {
-  const [row] = await lockRows(tx, entity, 'x.id = $1', id, lock);
+  const [row] = await selectEntities(tx, entity, `WHERE x.id = $1 ${lock}`, [id]);
   return row ?? null;
-}
-
-/** Rows (alias x) locked, as entities: plain SQL, as these run under locks on every change. */
-async function lockRows<T extends ObjectLiteral>(
-  tx: EntityManager,
-  entity: EntityTarget<T>,
-  condition: string,
-  value: string,
-  lock: RowLock,
-): Promise<T[]> {
-  return selectEntities(tx, entity, `WHERE ${condition} ${lock}`, [value]);
 }
 
 /** CONFLICT when the event takes nothing new. */

@@ -29,13 +29,12 @@ export interface ChildPageKey {
  * the same number of statements.
  */
 export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | null) {
-  const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) => {
-    return new DataLoader<string, T | null>(async (ids) => {
+  const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) =>
+    new DataLoader<string, T | null>(async (ids) => {
       const rows = await selectEntities(dataSource.manager, entity, 'WHERE x.id = ANY($1::uuid[])', [ids]);
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
-  };
 
   const countBy = (sql: string) =>
     new DataLoader<string, number, string>(async (keys) => {
