@@ -7,7 +7,7 @@ import { recordResults, ScenarioRecord } from './lib/results';
 import { renderTable, ResultRow } from './lib/table';
 import { scenarios } from './scenarios';
 
-/** Where --cpu-prof puts the project's profiles (ignored by git). */
+/** Where --cpu-prof puts the servers' profiles, in project/ and baseline/ (ignored by git). */
 const profileDir = '.bench-tmp/profiles';
 
 const usage = () =>
@@ -25,7 +25,7 @@ const usage = () =>
     ...scenarios.flatMap((s) => [`Options of ${s.id}:`, ...s.options.map((o) => `  --${o.name} (default ${o.default})  ${o.help}`)]),
     '',
     '  --no-write  print the table only; leave bench/RESULTS.md as it is',
-    `  --cpu-prof  write CPU profiles of the project's servers to ${profileDir}/`,
+    `  --cpu-prof  write CPU profiles of the servers to ${profileDir}/project/ and baseline/`,
   ].join('\n');
 
 async function main(): Promise<number> {
@@ -45,7 +45,8 @@ async function main(): Promise<number> {
   if (strays.length) throw new UsageError(`unknown option ${strays.map((n) => `--${n}`).join(', ')} (see --help)`);
 
   const db = (command.values.get('db') ?? 'postgres') as DatabaseKind;
-  const projectExecArgv = command.flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot(), profileDir)}`] : [];
+  const profiled = (side: string) => (command.flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot(), profileDir, side)}`] : []);
+  const execArgv = { project: profiled('project'), baseline: profiled('baseline') };
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const machine = await describeMachine(db);
   log(renderMachine(machine));
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
       machine,
     };
     try {
-      records.push({ ...record, ...(await scenario.run({ options, db, log, projectExecArgv })) });
+      records.push({ ...record, ...(await scenario.run({ options, db, log, execArgv })) });
     } catch (error) {
       crashed = true;
       log(`${scenario.id} failed: ${error instanceof Error ? error.stack : error}`);

@@ -6,12 +6,12 @@ import { withGc } from './server-with-gc';
 export async function startBaselineServer(
   module: string,
   databaseEnv: Record<string, string>,
-  options: { measureGc?: boolean } = {},
+  options: { measureGc?: boolean; execArgv?: string[] } = {},
 ): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
   const port = await freePort();
   // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
   const script = compiledBenchModule(module);
-  const start = options.measureGc ? withGc(script) : { script };
+  const start = options.measureGc ? withGc(script, options.execArgv) : { script, execArgv: options.execArgv };
   const child = startNode(start.script, { ...start, core: Cores.server, env: { PORT: String(port), ...databaseEnv } });
   await waitForHttp(child, `http://127.0.0.1:${port}/healthz`);
   return { url: `http://127.0.0.1:${port}/graphql`, child, stop: () => child.stop() };

@@ -27,11 +27,11 @@ export const eventBoardScenario: Scenario = {
     { name: 'concurrency', default: 16, help: 'requests in flight at once' },
     { name: 'claims', default: 20, help: 'claims on the measured board (first:)' },
   ],
-  async run({ options, db, log, projectExecArgv }) {
+  async run({ options, db, log, execArgv }) {
     const concurrency = options.number('concurrency');
     const first = options.number('claims');
     const database = await createBenchDatabase(db);
-    let project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, countStatements: true });
+    let project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project, countStatements: true });
     let baseline: Awaited<ReturnType<typeof startBaselineServer>> | undefined;
     try {
       log(`seeding ${Math.max(...boardSizes, first)} claims with evidence and votes through the API`);
@@ -39,8 +39,8 @@ export const eventBoardScenario: Scenario = {
       // The baseline gets a copy of PGlite's files, whole, so the project is stopped meanwhile.
       await project.stop();
       const baselineEnv = await database.baselineEnv();
-      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, countStatements: true });
-      baseline = await startBaselineServer('baselines/raw-event-board-server.ts', baselineEnv);
+      project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project, countStatements: true });
+      baseline = await startBaselineServer('baselines/raw-event-board-server.ts', baselineEnv, { execArgv: execArgv.baseline });
 
       const body = (size: number) => operationBody('EventBoard', { id: eventId, first: size });
       const statements = { project: [] as number[], baseline: [] as number[] };
@@ -55,7 +55,7 @@ export const eventBoardScenario: Scenario = {
       log(`statements per EventBoard at ${boardSizes.join(', ')} claims: project ${statements.project}, baseline ${statements.baseline}`);
       // Counted; now timed on a production server.
       await project.stop();
-      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
+      project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project });
       const measured = await post(project.url, body(first));
       if (measured.text.trim() !== (await post(baseline.url, body(first))).text.trim()) throw new Error('the production server answers differently');
 

@@ -34,11 +34,11 @@ export const castVoteScenario: Scenario = {
     { name: 'reviewers', default: 32, help: 'concurrent reviewers, each voting in a closed loop' },
     { name: 'claims', default: 10, help: 'claims of the one event they vote on' },
   ],
-  async run({ options, db, log, projectExecArgv }) {
+  async run({ options, db, log, execArgv }) {
     const reviewerCount = options.number('reviewers');
     const claimCount = options.number('claims');
     const database = await createBenchDatabase(db);
-    let project: ProjectServer | undefined = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, countStatements: true });
+    let project: ProjectServer | undefined = await startProjectServer(database.projectEnv, { execArgv: execArgv.project, countStatements: true });
     try {
       log(`seeding ${reviewerCount} reviewers and two events of ${claimCount} claims through the API`);
       const seed = await Seeder.create(project.url);
@@ -49,7 +49,7 @@ export const castVoteScenario: Scenario = {
       // Counted; now timed on a production server (and the baseline gets a copy of PGlite's files, whole).
       await project.stop();
       const baselineEnv = await database.baselineEnv();
-      project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
+      project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project });
 
       const timing = roundTiming(options);
       const running = project;

@@ -37,12 +37,12 @@ export const verdictFanoutScenario: Scenario = {
   title: 'verdictChanged to N subscribers of one instance, project vs raw ws broadcast',
   options: [{ name: 'subscribers', default: absoluteGoal.subscribers, help: 'subscribers, each a socket of its own' }, ...fanoutOptions],
   variant: (options) => `${options.number('subscribers')} subscribers`,
-  async run({ options, db, log, projectExecArgv }) {
+  async run({ options, db, log, execArgv }) {
     const subscribers = options.number('subscribers');
     const messages = measuredMessages(options, subscribers);
     const database = await createBenchDatabase(db);
-    const project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv });
-    const baseline = await startBaselineServer('baselines/raw-ws-broadcast.ts', {});
+    const project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project });
+    const baseline = await startBaselineServer('baselines/raw-ws-broadcast.ts', {}, { execArgv: execArgv.baseline });
     const loads = { project: FanoutLoad.start(), baseline: FanoutLoad.start() };
     try {
       const world = await seedFanoutWorld(await Seeder.create(project.url));

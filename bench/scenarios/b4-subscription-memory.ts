@@ -35,13 +35,13 @@ export const subscriptionMemoryScenario: Scenario = {
     { name: 'settle', default: 3, help: 'seconds of quiet before each measure' },
     { name: 'messages', default: 20, help: 'messages then sent to every subscriber, to see whether idle memory grows with them' },
   ],
-  async run({ options, db, log, projectExecArgv }) {
+  async run({ options, db, log, execArgv }) {
     const subscribers = options.number('subscribers');
     const settleMs = options.number('settle') * 1000;
     const messages = options.number('messages');
     const database = await createBenchDatabase(db);
-    const project = await startProjectServer(database.projectEnv, { execArgv: projectExecArgv, measureGc: true });
-    const baseline = await startBaselineServer('baselines/raw-ws-broadcast.ts', {}, { measureGc: true });
+    const project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project, measureGc: true });
+    const baseline = await startBaselineServer('baselines/raw-ws-broadcast.ts', {}, { measureGc: true, execArgv: execArgv.baseline });
     try {
       const world = await seedFanoutWorld(await Seeder.create(project.url));
       const subscription = verdictSubscription(world);

@@ -31,7 +31,7 @@ export const crossInstanceScenario: Scenario = {
   id: 'b5',
   title: 'verdictChanged when the vote is cast through another instance, vs through the same one',
   options: [{ name: 'subscribers', default: 1000, help: "subscribers on instance A, each a socket of its own" }, ...fanoutOptions],
-  async run({ options, db, log, projectExecArgv }) {
+  async run({ options, db, log, execArgv }) {
     if (db !== 'postgres') throw new Error('B5 needs PostgreSQL: two instances cannot share an embedded PGlite');
     const subscribers = options.number('subscribers');
     const messages = measuredMessages(options, subscribers);
@@ -39,8 +39,8 @@ export const crossInstanceScenario: Scenario = {
     const servers: ProjectServer[] = [];
     const load = FanoutLoad.start();
     try {
-      servers.push(await startProjectServer(database.projectEnv, { execArgv: projectExecArgv }));
-      servers.push(await startProjectServer(database.projectEnv, { execArgv: projectExecArgv }));
+      servers.push(await startProjectServer(database.projectEnv, { execArgv: execArgv.project }));
+      servers.push(await startProjectServer(database.projectEnv, { execArgv: execArgv.project }));
       const [a, b] = servers;
       const world = await seedFanoutWorld(await Seeder.create(a.url));
       log(`connecting ${subscribers} subscribers to instance A`);

@@ -6,8 +6,8 @@ import type { ScenarioReport } from '../lib/table';
 export interface ScenarioContext {
   options: Options;
   db: DatabaseKind;
-  /** Node options for the project's server processes (`--cpu-prof` adds a CPU profile). */
-  projectExecArgv: string[];
+  /** Node options for each side's server processes (`--cpu-prof` adds a CPU profile). */
+  execArgv: { project: string[]; baseline: string[] };
   /** Progress for the terminal (stderr); the table is printed at the end. */
   log(message: string): void;
 }
