@@ -1,8 +1,34 @@
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { spliceRendered } from '../live/prerendered';
 import { clientAddress } from './client-address';
 import type { Logger } from './logger';
+import { InitialisationWatch, keepSocketsAlive } from './socket-liveness';
+
+/** graphql-ws's default: a socket has this long to send its connection_init. */
+const defaultInitWaitMs = 3_000;
+
+/**
+ * The server's sockets (ws's `WebSocket` option): each knows its adapter, so that the
+ * listeners are functions shared by all, not three closures per socket (bench B4).
+ */
+export class LiveSocket extends WebSocket {
+  adapter: SocketAdapter | undefined;
+}
+
+const adapterOf = (socket: WebSocket) => (socket as LiveSocket).adapter;
+
+function onSocketMessage(this: WebSocket, message: RawData): void {
+  adapterOf(this)?.receive(String(message));
+}
+
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  adapterOf(this)?.closed(code, String(reason));
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  adapterOf(this)?.socketFailed(error);
+}
 
 /** What each graphql-ws callback gets as `ctx.extra`. */
 export interface SocketExtra {
@@ -37,13 +63,16 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   trustedProxies: number,
   logger: Logger,
 ) {
-  const protocol = makeServer(options);
+  // The wait for connection_init is timed here (InitialisationWatch), not by graphql-ws.
+  const protocol = makeServer({ ...options, connectionInitWaitTimeout: Infinity });
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
+  const initialisation = new InitialisationWatch(options.connectionInitWaitTimeout ?? defaultInitWaitMs);
 
   const transport: Transport = {
     logger,
+    initialisation,
     /** graphql-ws's send: waits for the write only when the socket's unsent bytes pass the bound. */
     send: (socket, data) =>
       new Promise<void>((resolve, reject) => {
@@ -55,11 +84,13 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   };
 
   // Per socket, only what graphql-ws needs: an idle subscription's memory is mostly this (bench B4).
-  wss.on('connection', (socket, request) => {
+  wss.on('connection', (socket: LiveSocket, request) => {
     const adapter = new SocketAdapter(socket, clientAddress(request, trustedProxies), transport);
-    socket.on('error', (error) => adapter.socketFailed(error));
-    socket.on('message', (message) => adapter.receive(String(message)));
-    socket.on('close', (code, reason) => adapter.closed(code, String(reason)));
+    socket.adapter = adapter;
+    socket.on('error', onSocketError);
+    socket.on('message', onSocketMessage);
+    socket.on('close', onSocketClose);
+    initialisation.opened(socket);
     adapter.opened(protocol.opened(adapter, adapter));
   });
 
@@ -76,6 +107,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     /** Closes every socket with 1001 (after what is already queued on it), then the server. */
     dispose: async () => {
       keepAlive.stop();
+      initialisation.stop();
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
@@ -86,6 +118,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
 /** What every socket's adapter shares. */
 interface Transport {
   logger: Logger;
+  initialisation: InitialisationWatch;
   send(socket: WebSocket, data: string): Promise<void>;
 }
 
@@ -93,7 +126,7 @@ interface Transport {
  * One socket as graphql-ws sees it (its transport, and its `ctx.extra`): methods on a
  * prototype, not closures per socket (bench B4).
  */
-class SocketAdapter implements GraphqlWsSocket, SocketExtra {
+export class SocketAdapter implements GraphqlWsSocket, SocketExtra {
   private received: ((data: string) => Promise<void>) | undefined;
   private whenClosed: ((code?: number, reason?: string) => Promise<void>) | undefined;
 
@@ -135,10 +168,12 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra {
     } catch {
       message = text;
     }
+    if ((message as { type?: unknown } | null)?.type === 'connection_init') this.transport.initialisation.done(this.socket);
     this.received?.(message as string).catch((error: unknown) => this.handlingFailed(error));
   }
 
   closed(code: number, reason: string): void {
+    this.transport.initialisation.done(this.socket);
     void this.whenClosed?.(code, reason);
   }
 
@@ -151,28 +186,4 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra {
     this.transport.logger.error({ err: error }, 'WebSocket message handling failed');
     this.socket.close(CloseCode.InternalServerError, 'Internal server error');
   }
-}
-
-/**
- * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
- * others: one timer for the server, not one per socket.
- */
-function keepSocketsAlive(wss: WebSocketServer, keepAliveMs: number) {
-  const waiting = new WeakSet<WebSocket>();
-  function answered(this: WebSocket) {
-    waiting.delete(this);
-  }
-  wss.on('connection', (socket) => socket.on('pong', answered));
-  const sweep = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (socket.readyState !== socket.OPEN) continue;
-      if (waiting.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      waiting.add(socket);
-      socket.ping();
-    }
-  }, keepAliveMs);
-  return { stop: () => clearInterval(sweep) };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import { SignJWT } from 'jose';
 import { decodeCursor, encodeCursor } from '../../src/domain/cursor';
 import { encodeGlobalId, parseGlobalId } from '../../src/domain/global-id';
@@ -650,4 +651,25 @@ describe('limits of a socket', () => {
     expect(live.closes.map((close) => close.code)).toEqual([1009]);
     await printed(1);
   });
+});
+
+test('a socket that sends no connection_init within 3 s is closed with 4408; one that does stays open', async () => {
+  const open = (init: boolean) => {
+    const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const messages: string[] = [];
+    socket.on('message', (data) => messages.push(String(data)));
+    if (init) socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    return { socket, messages, closed };
+  };
+  const silent = open(false);
+  const polite = open(true);
+  const openedAt = Date.now();
+  expect(await silent.closed).toBe(4408);
+  // graphql-ws's wait is 3 s; the sweep closes within a quarter more.
+  expect(Date.now() - openedAt).toBeGreaterThanOrEqual(2_900);
+  expect(polite.socket.readyState).toBe(WebSocket.OPEN);
+  expect(polite.messages.map((message) => JSON.parse(message).type)).toEqual(['connection_ack']);
+  polite.socket.close();
+  await polite.closed;
 });

@@ -1,0 +1,65 @@
+import { CloseCode } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+/**
+ * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
+ * others: one timer for the server, not one per socket.
+ */
+export function keepSocketsAlive(wss: WebSocketServer, keepAliveMs: number) {
+  const waiting = new WeakSet<WebSocket>();
+  function answered(this: WebSocket) {
+    waiting.delete(this);
+  }
+  wss.on('connection', (socket) => socket.on('pong', answered));
+  const sweep = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (waiting.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      waiting.add(socket);
+      socket.ping();
+    }
+  }, keepAliveMs);
+  return { stop: () => clearInterval(sweep) };
+}
+
+/**
+ * Closes with 4408 a socket whose connection_init has not come within `waitMs` (from
+ * `waitMs` to 1.25 x `waitMs` after it opened). It replaces graphql-ws's own timer, a Timeout
+ * and a closure per socket that its closure keeps for the socket's whole life even once
+ * cleared (bench B4): here one sweep serves all, and a socket is known only until it inits.
+ */
+export class InitialisationWatch {
+  /** Sockets waiting for their connection_init, in the order they opened. */
+  private readonly waiting = new Map<WebSocket, number>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly waitMs: number) {
+    this.sweep = setInterval(() => this.closeOverdue(), Math.max(waitMs / 4, 10));
+    this.sweep.unref();
+  }
+
+  opened(socket: WebSocket): void {
+    this.waiting.set(socket, performance.now());
+  }
+
+  /** The socket sent its connection_init, or closed. */
+  done(socket: WebSocket): void {
+    this.waiting.delete(socket);
+  }
+
+  stop(): void {
+    clearInterval(this.sweep);
+  }
+
+  private closeOverdue(): void {
+    const now = performance.now();
+    for (const [socket, since] of this.waiting) {
+      if (now - since < this.waitMs) return; // the rest opened later
+      this.waiting.delete(socket);
+      socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }
+  }
+}
