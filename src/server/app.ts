@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import cors from 'cors';
 import express from 'express';
 import type { Config } from '../config/config';
@@ -17,6 +16,7 @@ import { clientErrorFormatter } from '../graphql/suggestions';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
 import { clientAddress } from './client-address';
+import { drainHttpServer } from './drain';
 import { contextFromAuthorization } from './http-context';
 import { createLogger, Logger } from './logger';
 import { metricsEndpoint } from './metrics-endpoint';
@@ -61,7 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainHttpServer(httpServer),
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.operationLimits),

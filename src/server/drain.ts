@@ -1,0 +1,33 @@
+import type { Server } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+
+/** How often a draining server closes the connections whose last answer has gone out. */
+const idleCheckMs = 50;
+
+/**
+ * Apollo's drain step on Node's own connection tracking: stop accepting, let the requests in
+ * flight finish (each connection is closed once idle), and after `graceMs` close what is left.
+ * Apollo's ApolloServerPluginDrainHttpServer tracks every socket itself, with a listener and a
+ * map entry each, which an upgraded WebSocket keeps for its whole life (bench B4); Node's
+ * server already knows its HTTP connections, and upgraded sockets are no longer among them
+ * (the WebSocket server closes those).
+ */
+export function drainHttpServer(httpServer: Server, graceMs = 10_000): ApolloServerPlugin {
+  return {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          const idle = setInterval(() => httpServer.closeIdleConnections(), idleCheckMs);
+          const hard = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+          try {
+            await closed;
+          } finally {
+            clearInterval(idle);
+            clearTimeout(hard);
+          }
+        },
+      };
+    },
+  };
+}
