@@ -11,6 +11,18 @@ import type { DataSource } from 'typeorm';
  */
 export const MAX_PENDING_ENTRIES = 1_000;
 
+/**
+ * Which of an event's entries a subscriber gets: those of `type`, of `claimId`, both, or all.
+ * Data, not a predicate: an idle subscription keeps it, and a closure would be more (bench B4).
+ */
+export interface EntryFilter {
+  type?: string;
+  claimId?: string;
+}
+
+export const matches = (filter: EntryFilter, entry: ActivityEntity): boolean =>
+  (filter.type === undefined || entry.type === filter.type) && (filter.claimId === undefined || entry.claimId === filter.claimId);
+
 /** The subscriber's connection, where there is one. */
 export interface LiveConnection {
   /** Closes the connection at once (1013 on a WebSocket): the client resumes with its last cursor. */
@@ -74,7 +86,7 @@ class LogFollower implements EntryListener {
 
   constructor(
     private readonly feed: LogFeed,
-    private readonly match: (entry: ActivityEntity) => boolean,
+    private readonly filter: EntryFilter,
     private readonly connection: LiveConnection | undefined,
   ) {}
 
@@ -96,7 +108,7 @@ class LogFollower implements EntryListener {
   }
 
   wanted(entry: ActivityEntity): boolean {
-    return entry.position > this.seenThrough && this.match(entry);
+    return entry.position > this.seenThrough && matches(this.filter, entry);
   }
 
   entriesAppended(entries: readonly ActivityEntity[]): void {
@@ -133,7 +145,7 @@ class LogFollower implements EntryListener {
 const tooSlow = (pending: number) => pending > MAX_PENDING_ENTRIES;
 
 /**
- * The entries of an event's log that match, in log order, each once: with `after`, first every
+ * The entries of an event's log that pass `filter`, in log order, each once: with `after`, first every
  * entry after that position from the stored log, then the live ones. Following starts before
  * the replay is read, and live entries wait until it ends, so there is no gap and no repeat
  * even while writes go on. BAD_USER_INPUT for a position beyond the committed log.
@@ -142,10 +154,10 @@ export async function followLog(
   deps: { dataSource: DataSource; feed: LogFeed },
   eventId: string,
   after: number | null,
-  match: (entry: ActivityEntity) => boolean,
+  filter: EntryFilter,
   connection?: LiveConnection,
 ): Promise<AsyncIterableIterator<FollowedEntry>> {
-  const follower = new LogFollower(deps.feed, match, connection);
+  const follower = new LogFollower(deps.feed, filter, connection);
   const from = await follower.follow(eventId);
   if (after !== null && after > from) {
     if (after > (await deps.feed.committedHead(eventId))) {
@@ -176,7 +188,7 @@ export async function followLog(
       for (let position = after; position < from; ) {
         const page = await readLog(deps.dataSource, eventId, position, replayPage, from);
         if (page.length === 0) break;
-        for (const entry of page) if (match(entry)) await push(entry);
+        for (const entry of page) if (matches(filter, entry)) await push(entry);
         position = page.at(-1)!.position;
       }
     }

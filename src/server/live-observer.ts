@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Context, ServerOptions } from 'graphql-ws';
+import type { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { AppServices, RequestOrigin } from '../services/request-context';
 import { newOrigin } from '../services/request-context';
@@ -15,17 +15,18 @@ type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 // A socket's and an operation's loggers are made only for a line to log: an idle
 // subscription keeps its ids, not a pino child each (bench B4).
 interface LiveOperation {
-  requestId: string;
+  socket: ObservedSocket;
+  /** n of the request id `<connection id>:<n>`, made into text only for a line to log. */
+  sequence: number;
   labels: OperationLabels;
   startedAt: number;
   /** Counted in graphql_subscriptions_active until it completes. */
   subscribed: boolean;
 }
 
-interface LiveSocket {
+interface ObservedSocket {
   id: string;
   operations: number;
-  open: Map<string, LiveOperation>;
 }
 
 /**
@@ -45,7 +46,10 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
   const { metrics, logger } = app;
   const labelsOf = operationLabeller(schema);
   const upgradeIds = new WeakMap<IncomingMessage, string>();
-  const sockets = new WeakMap<WebSocket, LiveSocket>();
+  const sockets = new WeakMap<WebSocket, ObservedSocket>();
+  // By the subscribe message's payload, which graphql-ws hands to every hook of the operation:
+  // cheaper than a map per socket (bench B4), and gone with the operation.
+  const operations = new WeakMap<SubscribePayload, LiveOperation>();
   metrics.countSocketsWith(() => wss.clients.size);
 
   wss.on('headers', (headers, request) => {
@@ -55,7 +59,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
   });
   const track = (socket: WebSocket, request?: IncomingMessage) => {
     const id = inOnePiece((request && upgradeIds.get(request)) ?? requestIdFrom(undefined));
-    const live: LiveSocket = { id, operations: 0, open: new Map() };
+    const live: ObservedSocket = { id, operations: 0 };
     sockets.set(socket, live);
     logger.info({ connectionId: id }, 'socket opened');
     return live;
@@ -67,17 +71,18 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
     for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
     return errors;
   };
-  const reported = (ctx: LiveContext, id: string, errors: readonly GraphQLError[], operationName?: string | null) => {
-    const operation = socketOf(ctx).open.get(id);
-    if (operation) reportUnexpectedErrors(errors, newOrigin(logger, operation.requestId), operationName);
+  const requestId = (operation: LiveOperation) => `${operation.socket.id}:${operation.sequence}`;
+  const reported = (payload: SubscribePayload, errors: readonly GraphQLError[]) => {
+    const operation = operations.get(payload);
+    if (operation) reportUnexpectedErrors(errors, newOrigin(logger, requestId(operation)), payload.operationName);
     return operation;
   };
 
   return {
-    /** The origin (request id and logger) of operation `id` on this socket, for its context. */
-    origin(ctx: LiveContext, id: string): RequestOrigin {
-      const operation = socketOf(ctx).open.get(id);
-      return operation ? newOrigin(logger, operation.requestId) : newOrigin(logger);
+    /** The origin (request id and logger) of the operation subscribed with `payload`, for its context. */
+    origin(payload: SubscribePayload): RequestOrigin {
+      const operation = operations.get(payload);
+      return operation ? newOrigin(logger, requestId(operation)) : newOrigin(logger);
     },
 
     hooks(options: Options): Options {
@@ -86,22 +91,23 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
         onSubscribe: async (ctx, id, payload) => {
           const socket = socketOf(ctx);
           const operation: LiveOperation = {
-            requestId: inOnePiece(`${socket.id}:${++socket.operations}`),
+            socket,
+            sequence: ++socket.operations,
             labels: unknownOperation,
             startedAt: performance.now(),
             subscribed: false,
           };
-          socket.open.set(id, operation);
+          operations.set(payload, operation);
           const args = await options.onSubscribe?.(ctx, id, payload);
           if (args && !Array.isArray(args)) {
             operation.labels = labelsOf(getOperationAST((args as ExecutionArgs).document, payload.operationName));
           }
           metrics.operationReceived('ws', operation.labels);
-          logger.debug({ requestId: operation.requestId, operationName: payload.operationName, ...operation.labels }, 'operation started');
+          logger.debug({ requestId: requestId(operation), operationName: payload.operationName, ...operation.labels }, 'operation started');
           return args;
         },
         onOperation: async (ctx, id, payload, args, result) => {
-          const operation = socketOf(ctx).open.get(id);
+          const operation = operations.get(payload);
           if (operation && Symbol.asyncIterator in Object(result)) {
             operation.subscribed = true;
             metrics.subscriptionOpened();
@@ -109,18 +115,18 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
           return options.onOperation?.(ctx, id, payload, args, result);
         },
         onNext: async (ctx, id, payload, args, result) => {
-          const operation = result.errors ? reported(ctx, id, result.errors, payload.operationName) : undefined;
+          const operation = result.errors ? reported(payload, result.errors) : undefined;
           const shown = await options.onNext?.(ctx, id, payload, args, result);
           if (operation) counted(operation, (shown ?? result).errors);
           return shown;
         },
         onError: async (ctx, id, payload, errors) => {
-          const operation = reported(ctx, id, errors, payload.operationName);
+          const operation = reported(payload, errors);
           const shown = (await options.onError?.(ctx, id, payload, errors)) ?? errors.map((error) => error.toJSON());
           if (operation) {
             counted(operation, shown);
             // A refused operation never started, and never completes.
-            if (!operation.subscribed) socketOf(ctx).open.delete(id);
+            if (!operation.subscribed) operations.delete(payload);
           }
           return shown;
         },
@@ -130,12 +136,11 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
           return options.onClose?.(ctx, code, reason);
         },
         onComplete: async (ctx, id, payload) => {
-          const socket = socketOf(ctx);
-          const operation = socket.open.get(id);
-          socket.open.delete(id);
+          const operation = operations.get(payload);
+          operations.delete(payload);
           if (operation?.subscribed) metrics.subscriptionClosed();
           else if (operation) metrics.operationAnswered('ws', operation.labels, (performance.now() - operation.startedAt) / 1000);
-          if (operation) logger.debug({ requestId: operation.requestId, operationName: payload.operationName, ...operation.labels }, 'operation completed');
+          if (operation) logger.debug({ requestId: requestId(operation), operationName: payload.operationName, ...operation.labels }, 'operation completed');
           return options.onComplete?.(ctx, id, payload);
         },
       };

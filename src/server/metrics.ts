@@ -126,10 +126,17 @@ export function operationLabeller(schema: GraphQLSchema): (operation: OperationD
     mutation: new Set(Object.keys(schema.getMutationType()?.getFields() ?? {})),
     subscription: new Set(Object.keys(schema.getSubscriptionType()?.getFields() ?? {})),
   };
+  // One labels object per parsed operation, shared by all its runs (an idle subscription keeps its labels, bench B4).
+  const known = new WeakMap<OperationDefinitionNode, OperationLabels>();
   return (operation) => {
     if (!operation) return unknownOperation;
-    const [only, ...more] = operation.selectionSet.selections;
-    const field = only?.kind === 'Field' && more.length === 0 ? only.name.value : undefined;
-    return { type: operation.operation, operation: field && roots[operation.operation].has(field) ? field : 'other' };
+    let labels = known.get(operation);
+    if (!labels) {
+      const [only, ...more] = operation.selectionSet.selections;
+      const field = only?.kind === 'Field' && more.length === 0 ? only.name.value : undefined;
+      labels = { type: operation.operation, operation: field && roots[operation.operation].has(field) ? field : 'other' };
+      known.set(operation, labels);
+    }
+    return labels;
   };
 }

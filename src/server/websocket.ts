@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
+import { LRUCache } from 'lru-cache';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
 import { limitRules, parseOptions } from '../graphql/operation-limits';
@@ -14,7 +15,7 @@ import { contextFromAuthorization } from './http-context';
 import { observeLive } from './live-observer';
 import type { Logger } from './logger';
 import { webSocketOriginCheck } from './origins';
-import { serveGraphqlWs } from './ws-transport';
+import { LiveSocket, serveGraphqlWs } from './ws-transport';
 import { socketRefusal } from './rate-limits';
 
 /** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
@@ -50,6 +51,8 @@ class OperationSocket implements LiveConnection {
 }
 
 const maxCachedDocuments = 500;
+const maxCachedVariables = 10_000;
+const maxCachedVariableBytes = 4 * 1024 * 1024;
 
 /** A document that passed validation, and the text it was parsed from. */
 interface CheckedDocument {
@@ -82,6 +85,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     path: '/graphql',
     maxPayload: SocketLimits.maxPayloadBytes,
     verifyClient: webSocketOriginCheck(app.config),
+    WebSocket: LiveSocket,
   });
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const format = clientErrorFormatter(app.config.production);
@@ -102,24 +106,37 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
-  const documents = new Map<string, CheckedDocument>();
+  const documents = new LRUCache<string, CheckedDocument>({ max: maxCachedDocuments });
   const checkedDocument = (query: string): CheckedDocument | GraphQLError[] => {
     const known = documents.get(query);
     if (known) return known;
-    let checked: CheckedDocument | GraphQLError[];
     try {
       const document = parse(query, parseOptions(limits));
       const invalid = validate(schema, document, rules);
-      checked = invalid.length
-        ? invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-        : { query, document };
+      if (invalid.length) {
+        return invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      }
+      const checked = { query, document };
+      documents.set(query, checked); // refusals are not kept: junk must not fill the cache
+      return checked;
     } catch (error) {
-      checked = refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+      return refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
     }
-    if (Array.isArray(checked)) return checked; // refusals are not kept: junk must not fill the cache
-    if (documents.size >= maxCachedDocuments) documents.delete(documents.keys().next().value!);
-    documents.set(query, checked);
-    return checked;
+  };
+  // Equal variables, one object for all: every subscriber of an event sends its id, and
+  // graphql-ws keeps each subscribe message while its operation lasts (bench B4).
+  const variableSets = new LRUCache<string, Record<string, unknown>>({
+    max: maxCachedVariables,
+    maxSize: maxCachedVariableBytes,
+    sizeCalculation: (_variables, key) => key.length + 100,
+  });
+  const sharedVariables = (variables: Record<string, unknown> | null | undefined) => {
+    if (!variables) return variables;
+    const key = JSON.stringify(variables);
+    const known = variableSets.get(key);
+    if (known) return known;
+    variableSets.set(key, variables);
+    return variables;
   };
 
   const server = serveGraphqlWs<Record<string, unknown> | undefined>(
@@ -144,11 +161,14 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         }
         const checked = checkedDocument(payload.query);
         if (Array.isArray(checked)) return checked;
-        // graphql-ws keeps the subscribe message while the operation lasts: one copy of the text for all.
-        (payload as { query: string }).query = checked.query;
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
+        // graphql-ws keeps the subscribe message while the operation lasts: one copy of each part for all.
+        const kept = payload as { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
+        kept.query = checked.query;
+        if (operation.name && payload.operationName === operation.name.value) kept.operationName = operation.name.value;
+        kept.variables = sharedVariables(payload.variables);
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
         const tooCostly = costRefusal(limits, schema, document, payload.operationName, payload.variables);
@@ -157,7 +177,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a
           // token expired since the socket opened counts at once.
-          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(ctx, id));
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload));
         } catch (error) {
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }

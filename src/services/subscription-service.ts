@@ -2,10 +2,13 @@ import { ActivityType } from '../generated/graphql';
 import { decodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
-import { followLog, type FollowedEntry } from '../live/follow-log';
+import { followLog, type EntryFilter, type FollowedEntry } from '../live/follow-log';
 import { positionAfter } from './activity-service';
 import { ListOrders } from './list-orders';
 import type { RequestContext } from './request-context';
+
+const verdictChangesOnly: EntryFilter = { type: ActivityType.VerdictChanged };
+const everything: EntryFilter = {};
 
 /** Subscription.verdictChanged: one claim's verdict changes, or all of an event's. */
 export async function verdictChanges(
@@ -27,7 +30,7 @@ export async function verdictChanges(
     ctx.app,
     eventId!,
     startAfter(eventId!, args.after),
-    (entry) => entry.type === ActivityType.VerdictChanged && (!claimId || entry.claimId === claimId),
+    claimId ? { type: ActivityType.VerdictChanged, claimId } : verdictChangesOnly,
     ctx.connection,
   );
 }
@@ -39,7 +42,7 @@ export async function eventActivityStream(
 ): Promise<AsyncIterableIterator<FollowedEntry>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
-  return followLog(ctx.app, eventId, startAfter(eventId, args.after), () => true, ctx.connection);
+  return followLog(ctx.app, eventId, startAfter(eventId, args.after), everything, ctx.connection);
 }
 
 /** The log position a subscription's `after` cursor stands for; null to start live. */
