@@ -1,24 +1,20 @@
 import { CloseCode } from 'graphql-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { Server, WebSocket } from 'ws';
+import type { LiveSocket } from './ws-transport';
 
 /**
  * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
  * others: one timer for the server, not one per socket.
  */
-export function keepSocketsAlive(wss: WebSocketServer, keepAliveMs: number) {
-  const waiting = new WeakSet<WebSocket>();
-  function answered(this: WebSocket) {
-    waiting.delete(this);
-  }
-  wss.on('connection', (socket) => socket.on('pong', answered));
+export function keepSocketsAlive(wss: Server<typeof LiveSocket>, keepAliveMs: number) {
   const sweep = setInterval(() => {
     for (const socket of wss.clients) {
       if (socket.readyState !== socket.OPEN) continue;
-      if (waiting.has(socket)) {
+      if (socket.awaitingPong) {
         socket.terminate();
         continue;
       }
-      waiting.add(socket);
+      socket.awaitingPong = true;
       socket.ping();
     }
   }, keepAliveMs);

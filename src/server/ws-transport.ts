@@ -1,33 +1,44 @@
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
-import { WebSocket, type RawData, type WebSocketServer } from 'ws';
+import { WebSocket, type RawData, type Server } from 'ws';
 import { spliceRendered } from '../live/prerendered';
 import { clientAddress } from './client-address';
 import type { Logger } from './logger';
+import { operationTable } from './operation-table';
 import { InitialisationWatch, keepSocketsAlive } from './socket-liveness';
 
 /** graphql-ws's default: a socket has this long to send its connection_init. */
 const defaultInitWaitMs = 3_000;
 
 /**
- * The server's sockets (ws's `WebSocket` option): each knows its adapter, so that the
- * listeners are functions shared by all, not three closures per socket (bench B4).
+ * The server's sockets (ws's `WebSocket` option). A socket's own events (messages, closing,
+ * errors, pongs) are handled here as ws emits them, not by listeners: listeners cost every
+ * socket an events table and, for 'close', a listener array beside the server's (bench B4).
+ * Listeners added by others still run.
  */
 export class LiveSocket extends WebSocket {
   adapter: SocketAdapter | undefined;
-}
+  /** A ping went out and its pong has not come back (keepSocketsAlive). */
+  awaitingPong = false;
 
-const adapterOf = (socket: WebSocket) => (socket as LiveSocket).adapter;
-
-function onSocketMessage(this: WebSocket, message: RawData): void {
-  adapterOf(this)?.receive(String(message));
-}
-
-function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
-  adapterOf(this)?.closed(code, String(reason));
-}
-
-function onSocketError(this: WebSocket, error: Error): void {
-  adapterOf(this)?.socketFailed(error);
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    switch (event) {
+      case 'message':
+        this.adapter?.receive(String(args[0] as RawData));
+        break;
+      case 'close':
+        this.adapter?.closed(args[0] as number, String(args[1]));
+        break;
+      case 'pong':
+        this.awaitingPong = false;
+        break;
+      case 'error':
+        this.adapter?.socketFailed(args[0] as Error);
+        // Handled: EventEmitter would throw an 'error' that no listener takes.
+        if (this.listenerCount('error') === 0) return true;
+        break;
+    }
+    return super.emit(event, ...args);
+  }
 }
 
 /** What each graphql-ws callback gets as `ctx.extra`. */
@@ -58,13 +69,20 @@ export interface SendLimits {
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   options: ServerOptions<P, SocketExtra>,
-  wss: WebSocketServer,
+  wss: Server<typeof LiveSocket>,
   limits: SendLimits,
   trustedProxies: number,
   logger: Logger,
 ) {
-  // The wait for connection_init is timed here (InitialisationWatch), not by graphql-ws.
-  const protocol = makeServer({ ...options, connectionInitWaitTimeout: Infinity });
+  const protocol = makeServer({
+    ...options,
+    // The wait for connection_init is timed here (InitialisationWatch), not by graphql-ws.
+    connectionInitWaitTimeout: Infinity,
+    onConnect: (ctx) => {
+      (ctx as { subscriptions: unknown }).subscriptions = operationTable();
+      return options.onConnect?.(ctx);
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
@@ -87,9 +105,6 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss.on('connection', (socket: LiveSocket, request) => {
     const adapter = new SocketAdapter(socket, clientAddress(request, trustedProxies), transport);
     socket.adapter = adapter;
-    socket.on('error', onSocketError);
-    socket.on('message', onSocketMessage);
-    socket.on('close', onSocketClose);
     initialisation.opened(socket);
     adapter.opened(protocol.opened(adapter, adapter));
   });

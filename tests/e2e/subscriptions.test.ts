@@ -653,23 +653,57 @@ describe('limits of a socket', () => {
   });
 });
 
-test('a socket that sends no connection_init within 3 s is closed with 4408; one that does stays open', async () => {
-  const open = (init: boolean) => {
-    const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-    const messages: string[] = [];
-    socket.on('message', (data) => messages.push(String(data)));
-    if (init) socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    return { socket, messages, closed };
+/** A raw graphql-transport-ws socket: what the server sends, as parsed messages, and its close code. */
+function rawSocket(init: boolean) {
+  const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const messages: { type: string; id?: string; payload?: any }[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  if (init) socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  /** Waits until `done` holds of the messages so far. */
+  const until = async (done: (received: typeof messages) => boolean, timeoutMs = 10_000) => {
+    for (const deadline = Date.now() + timeoutMs; !done(messages); await new Promise((resolve) => setTimeout(resolve, 10))) {
+      if (Date.now() > deadline) throw new Error(`still waiting after ${messages.length} messages`);
+    }
   };
-  const silent = open(false);
-  const polite = open(true);
+  return { socket, messages, closed, until, send: (message: object) => socket.send(JSON.stringify(message)) };
+}
+
+test('a socket that sends no connection_init within 3 s is closed with 4408; one that does stays open', async () => {
+  const silent = rawSocket(false);
+  const polite = rawSocket(true);
   const openedAt = Date.now();
   expect(await silent.closed).toBe(4408);
   // graphql-ws's wait is 3 s; the sweep closes within a quarter more.
   expect(Date.now() - openedAt).toBeGreaterThanOrEqual(2_900);
   expect(polite.socket.readyState).toBe(WebSocket.OPEN);
-  expect(polite.messages.map((message) => JSON.parse(message).type)).toEqual(['connection_ack']);
+  expect(polite.messages.map((message) => message.type)).toEqual(['connection_ack']);
   polite.socket.close();
   await polite.closed;
+});
+
+test('operations on one socket by id: a numeric and a UUID id run side by side, a completed one stops, an id in use closes with 4409', async () => {
+  const world = await World.create(server.url);
+  const { first, second, eventId, claimId } = await eventWithClaim(world);
+  const after = await endOfLog(world.anonymous, eventId);
+  const raw = rawSocket(true);
+  await raw.until((received) => received.length === 1);
+  const uuid = randomUUID();
+  const subscribe = (id: string) => raw.send({ id, type: 'subscribe', payload: { query: contractDocument, operationName: 'OnActivity', variables: { eventId, after } } });
+  const votesSeen = () => raw.messages.filter((message) => message.payload?.data?.activity?.type === 'VOTE_CAST').map((message) => message.id);
+  const votesCame = (count: number) => raw.until(() => votesSeen().length >= count);
+  subscribe('1');
+  subscribe(uuid);
+  await world.vote(first, claimId, 'FALSE');
+  await votesCame(2);
+  expect(votesSeen().sort()).toEqual(['1', uuid].sort());
+
+  raw.send({ id: '1', type: 'complete' });
+  await world.vote(second, claimId, 'TRUE');
+  await votesCame(3);
+  await new Promise((resolve) => setTimeout(resolve, 200)); // time for a stray one for '1' to come
+  expect(votesSeen().slice(2)).toEqual([uuid]);
+
+  subscribe(uuid);
+  expect(await raw.closed).toBe(4409);
 });
