@@ -15,7 +15,7 @@ export const benchJwtSecret = 'bench-secret-that-is-long-enough-for-hs256';
 
 /**
  * The real server (`node dist/src/main.js`, built by `npm run bench`) as its own process on
- * the server core, in production mode, as it is deployed; with `countStatements`, in
+ * the server core (or `core`), in production mode, as it is deployed; with `countStatements`, in
  * development mode instead, whose responses carry the x-sql-statements header that B1 and B2
  * count (counting costs every request an AsyncLocalStorage context, so nothing is timed on
  * such a server). Logs at warn, so no request is logged. Rate limits are raised far above the
@@ -23,14 +23,14 @@ export const benchJwtSecret = 'bench-secret-that-is-long-enough-for-hs256';
  */
 export async function startProjectServer(
   databaseEnv: Record<string, string>,
-  options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean; countStatements?: boolean } = {},
+  options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean; countStatements?: boolean; core?: number } = {},
 ): Promise<ProjectServer> {
   const port = await freePort();
   // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
   const start = options.measureGc ? withGc(serverEntry(), options.execArgv) : { script: serverEntry(), execArgv: options.execArgv };
   const child = startNode(start.script, {
     ...start,
-    core: Cores.server,
+    core: options.core ?? Cores.server,
     env: {
       NODE_ENV: options.countStatements ? 'development' : 'production',
       JWT_SECRET: benchJwtSecret,
