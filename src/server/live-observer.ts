@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { Server } from 'ws';
 import type { AppServices, RequestOrigin } from '../services/request-context';
 import { newOrigin } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
 import { operationLabeller, unknownOperation, type OperationLabels } from './metrics';
 import { requestIdFrom } from './request-id';
-import type { SocketExtra } from './ws-transport';
+import type { LiveSocket, SocketExtra } from './ws-transport';
 
 type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
@@ -15,18 +15,13 @@ type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 // A socket's and an operation's loggers are made only for a line to log: an idle
 // subscription keeps its ids, not a pino child each (bench B4).
 interface LiveOperation {
-  socket: ObservedSocket;
+  socket: LiveSocket;
   /** n of the request id `<connection id>:<n>`, made into text only for a line to log. */
   sequence: number;
   labels: OperationLabels;
   startedAt: number;
   /** Counted in graphql_subscriptions_active until it completes. */
   subscribed: boolean;
-}
-
-interface ObservedSocket {
-  id: string;
-  operations: number;
 }
 
 /**
@@ -42,11 +37,10 @@ const inOnePiece = (text: string): string => JSON.parse(JSON.stringify(text)) as
  * hooks: unexpected errors are logged and stamped with the operation's id before they are
  * masked, and every error the client gets is counted by its code.
  */
-export function observeLive(wss: WebSocketServer, app: AppServices, schema: GraphQLSchema) {
+export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, schema: GraphQLSchema) {
   const { metrics, logger } = app;
   const labelsOf = operationLabeller(schema);
   const upgradeIds = new WeakMap<IncomingMessage, string>();
-  const sockets = new WeakMap<WebSocket, ObservedSocket>();
   // By the subscribe message's payload, which graphql-ws hands to every hook of the operation:
   // cheaper than a map per socket (bench B4), and gone with the operation.
   const operations = new WeakMap<SubscribePayload, LiveOperation>();
@@ -57,21 +51,19 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
     upgradeIds.set(request, id);
     headers.push(`x-request-id: ${id}`);
   });
-  const track = (socket: WebSocket, request?: IncomingMessage) => {
-    const id = inOnePiece((request && upgradeIds.get(request)) ?? requestIdFrom(undefined));
-    const live: ObservedSocket = { id, operations: 0 };
-    sockets.set(socket, live);
-    logger.info({ connectionId: id }, 'socket opened');
-    return live;
+  const track = (socket: LiveSocket, request?: IncomingMessage) => {
+    socket.connectionId = inOnePiece((request && upgradeIds.get(request)) ?? requestIdFrom(undefined));
+    logger.info({ connectionId: socket.connectionId }, 'socket opened');
+    return socket;
   };
   wss.on('connection', (socket, request) => void track(socket, request));
 
-  const socketOf = (ctx: LiveContext) => sockets.get(ctx.extra.socket) ?? track(ctx.extra.socket);
+  const socketOf = (ctx: LiveContext) => (ctx.extra.socket.connectionId ? ctx.extra.socket : track(ctx.extra.socket));
   const counted = (operation: LiveOperation, errors: readonly GraphQLFormattedError[] | undefined) => {
     for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
     return errors;
   };
-  const requestId = (operation: LiveOperation) => `${operation.socket.id}:${operation.sequence}`;
+  const requestId = (operation: LiveOperation) => `${operation.socket.connectionId}:${operation.sequence}`;
   const reported = (payload: SubscribePayload, errors: readonly GraphQLError[]) => {
     const operation = operations.get(payload);
     if (operation) reportUnexpectedErrors(errors, newOrigin(logger, requestId(operation)), payload.operationName);
@@ -92,7 +84,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
           const socket = socketOf(ctx);
           const operation: LiveOperation = {
             socket,
-            sequence: ++socket.operations,
+            sequence: ++socket.operationCount,
             labels: unknownOperation,
             startedAt: performance.now(),
             subscribed: false,
@@ -132,7 +124,7 @@ export function observeLive(wss: WebSocketServer, app: AppServices, schema: Grap
         },
         onClose: async (ctx, code, reason) => {
           const socket = socketOf(ctx);
-          logger.info({ connectionId: socket.id, code, operations: socket.operations }, 'socket closed');
+          logger.info({ connectionId: socket.connectionId, code, operations: socket.operationCount }, 'socket closed');
           return options.onClose?.(ctx, code, reason);
         },
         onComplete: async (ctx, id, payload) => {

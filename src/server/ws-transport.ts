@@ -17,6 +17,10 @@ const defaultInitWaitMs = 3_000;
  */
 export class LiveSocket extends WebSocket {
   adapter: SocketAdapter | undefined;
+  /** The socket's request id, set by observeLive; its operations' ids are `<connectionId>:<n>`. */
+  connectionId = '';
+  /** Operations started on it so far (observeLive numbers them). */
+  operationCount = 0;
   /** A ping went out and its pong has not come back (keepSocketsAlive). */
   awaitingPong = false;
 
@@ -43,7 +47,7 @@ export class LiveSocket extends WebSocket {
 
 /** What each graphql-ws callback gets as `ctx.extra`. */
 export interface SocketExtra {
-  socket: WebSocket;
+  socket: LiveSocket;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
   clientAddress: string;
 }
@@ -79,7 +83,10 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     // The wait for connection_init is timed here (InitialisationWatch), not by graphql-ws.
     connectionInitWaitTimeout: Infinity,
     onConnect: (ctx) => {
-      (ctx as { subscriptions: unknown }).subscriptions = operationTable();
+      const kept = ctx as { subscriptions: unknown; connectionParams?: object };
+      kept.subscriptions = operationTable();
+      // graphql-ws keeps the connection_init payload for the socket's life: an empty one, not at all.
+      if (kept.connectionParams && Object.keys(kept.connectionParams).length === 0) kept.connectionParams = undefined;
       return options.onConnect?.(ctx);
     },
   });
@@ -146,7 +153,7 @@ export class SocketAdapter implements GraphqlWsSocket, SocketExtra {
   private whenClosed: ((code?: number, reason?: string) => Promise<void>) | undefined;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: LiveSocket,
     readonly clientAddress: string,
     private readonly transport: Transport,
   ) {}
