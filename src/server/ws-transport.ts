@@ -148,7 +148,7 @@ interface Transport {
  * One socket as graphql-ws sees it (its transport, and its `ctx.extra`): methods on a
  * prototype, not closures per socket (bench B4).
  */
-export class SocketAdapter implements GraphqlWsSocket, SocketExtra {
+class SocketAdapter implements GraphqlWsSocket, SocketExtra {
   private received: ((data: string) => Promise<void>) | undefined;
   private whenClosed: ((code?: number, reason?: string) => Promise<void>) | undefined;
 
