@@ -23,14 +23,6 @@ import type { Scenario } from './scenario';
 const maxAddedMs = 5;
 
 /**
- * Where instance B runs. On the load core by default: deployed instances do not share a CPU,
- * and with B on A's core A's fan-out waits whenever the scheduler gives the core to B (its
- * castVote answer, its GC), which is time-sharing, not the cross-instance path. B there can
- * only slow the load generator's reading, so it can only make "through B" look worse.
- */
-const instanceBCores = { load: Cores.load, server: Cores.server } as const;
-
-/**
  * B5: B3 at 1,000 subscribers on instance A, with the votes cast through instance B on the same
  * PostgreSQL database, so that A learns of them only from the log's NOTIFY; compared in the
  * same run with the votes cast through A itself (B3's setting). Goal: at most 5 ms more at p99.
@@ -40,10 +32,14 @@ export const crossInstanceScenario: Scenario = {
   title: 'verdictChanged when the vote is cast through another instance, vs through the same one',
   options: [
     { name: 'subscribers', default: 1000, help: 'subscribers on instance A, each a socket of its own' },
+    // Instance B on the load core by default: deployed instances do not share a CPU, and with B
+    // on A's core A's fan-out waits whenever the scheduler gives the core to B (its castVote
+    // answer, its GC): time-sharing, not the cross-instance path. Beside the load generator B
+    // can only slow the generator's reading, so it can only make "through B" look worse.
     {
       name: 'b-core',
       default: 'load',
-      valid: (value: string) => value in instanceBCores,
+      valid: (value: string) => value in Cores,
       help: "the core of instance B: load (beside the load generator) or server (time-sharing A's core)",
     },
     ...fanoutOptions,
@@ -56,9 +52,9 @@ export const crossInstanceScenario: Scenario = {
     const servers: ProjectServer[] = [];
     const load = FanoutLoad.start();
     try {
-      const bCore = options.string('b-core') as keyof typeof instanceBCores;
+      const bCore = options.string('b-core') as keyof typeof Cores;
       servers.push(await startProjectServer(database.projectEnv, { execArgv: execArgv.project }));
-      servers.push(await startProjectServer(database.projectEnv, { execArgv: execArgv.project, core: instanceBCores[bCore] }));
+      servers.push(await startProjectServer(database.projectEnv, { execArgv: execArgv.project, core: Cores[bCore] }));
       const [a, b] = servers;
       const world = await seedFanoutWorld(await Seeder.create(a.url));
       log(`connecting ${subscribers} subscribers to instance A`);
