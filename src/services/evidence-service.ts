@@ -56,7 +56,7 @@ export async function claimEvidence(
 ): Promise<ConnectionModel<EvidenceEntity>> {
   const order = ListOrders.evidenceOldest;
   const request = pageRequest(order, args.first, args.after);
-  const rows = await ctx.loaders.evidencePage.load({ parentId: claim.id, ...request, stance: args.stance, only });
+  const rows = await ctx.loaders.evidencePage.load({ parentId: claim.id, limit: request.limit, after: request.after, stance: args.stance, only });
   return toConnection(order, rows, request, () =>
     ctx.loaders.evidenceCount.load(args.stance ? `${claim.id}:${args.stance}` : claim.id),
   );

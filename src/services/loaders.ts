@@ -105,15 +105,38 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * An object whose members are made on first use: a request (or an idle subscription) pays only
- * for the loaders it touches (bench B4: 14 unused DataLoaders were ~7 KB per subscription).
+ * for the loaders it touches (bench B4: 14 unused DataLoaders were ~7 KB per subscription). The
+ * getters live on a prototype made once per set of names, not on each request's object.
  */
 function lazily<T extends Record<string, () => unknown>>(factories: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
-  const made: Partial<Record<keyof T, unknown>> = {};
-  const members = {} as { [K in keyof T]: ReturnType<T[K]> };
-  for (const key of Object.keys(factories) as (keyof T)[]) {
-    Object.defineProperty(members, key, { enumerable: true, get: () => (made[key] ??= factories[key]()) });
+  const names = Object.keys(factories);
+  const key = names.join(' ');
+  let prototype = lazyPrototypes.get(key);
+  if (!prototype) lazyPrototypes.set(key, (prototype = lazyPrototype(names)));
+  const members = Object.create(prototype) as LazyMembers;
+  members.factories = factories;
+  members.made = {};
+  return members as unknown as { readonly [K in keyof T]: ReturnType<T[K]> };
+}
+
+interface LazyMembers {
+  factories: Record<string, () => unknown>;
+  made: Record<string, unknown>;
+}
+
+const lazyPrototypes = new Map<string, object>();
+
+function lazyPrototype(names: readonly string[]): object {
+  const prototype = {};
+  for (const name of names) {
+    Object.defineProperty(prototype, name, {
+      enumerable: true,
+      get(this: LazyMembers) {
+        return (this.made[name] ??= this.factories[name]());
+      },
+    });
   }
-  return members;
+  return prototype;
 }
 
 /**

@@ -116,6 +116,6 @@ export async function claimVotes(
 ): Promise<ConnectionModel<VoteEntity>> {
   const order = ListOrders.votesOldest;
   const request = pageRequest(order, args.first, args.after);
-  const rows = await ctx.loaders.votesPage.load({ parentId: claim.id, ...request, only });
+  const rows = await ctx.loaders.votesPage.load({ parentId: claim.id, limit: request.limit, after: request.after, only });
   return toConnection(order, rows, request, () => ctx.loaders.votesCount.load(claim.id));
 }

@@ -85,3 +85,45 @@ function findList(data: unknown): { node: Record<string, unknown> }[] {
   const [inner] = Object.values(data as Record<string, unknown>).filter((value) => value && typeof value === 'object');
   return findList((inner as { edges?: unknown }).edges ?? inner);
 }
+
+/**
+ * A list's sort keys are read only when a cursor is asked for (node-projection.ts): a page whose
+ * nodes select nothing but their id must still hand out cursors that resume in the right place,
+ * whether the client reads them from the edges or only from pageInfo.
+ */
+describe('cursors of a list read without its sort keys', () => {
+  test.each([
+    ['edges { cursor node { id } } pageInfo { hasNextPage }', (page: Page) => page.edges.at(-1)!.cursor!],
+    ['edges { node { id } } pageInfo { hasNextPage endCursor }', (page: Page) => page.pageInfo.endCursor!],
+  ])('evidence and votes walked with %s come one by one in order', async (selection, nextCursor) => {
+    const world = await World.create(server.url);
+    const editor = await world.editor();
+    const eventId = await world.openEvent(editor, { quorum: 10 });
+    const claimId = await world.submitClaim(editor, eventId, 'Looters emptied the ATMs on Abay Avenue');
+    const evidenceIds: string[] = [];
+    for (const title of ['Bank statement', 'Street video', 'Police report']) {
+      evidenceIds.push(ok(await editor.api.op('AddEvidence', { input: { claimId, stance: 'CONTEXT', url: 'https://example.org/atm', title } })).addEvidence.evidence.id);
+    }
+    const voteIds: string[] = [];
+    for (const organization of ['Factcheck.kz', 'Vlast.kz', 'Azattyq']) {
+      voteIds.push((await world.vote(await world.reviewer(organization), claimId, 'MIXED')).vote.id);
+    }
+    for (const [list, expected] of [['evidence', evidenceIds], ['votes', voteIds]] as const) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const query = `query Walk($id: ID!, $after: String) { claim(id: $id) { ${list}(first: 1, after: $after) { ${selection} } } }`;
+        const page: Page = ok(await editor.api.query(query, { id: claimId, after })).claim[list];
+        seen.push(...page.edges.map((edge) => edge.node.id));
+        if (!page.pageInfo.hasNextPage || seen.length > expected.length) break;
+        after = nextCursor(page);
+      }
+      expect({ list, seen }).toEqual({ list, seen: expected });
+    }
+  });
+});
+
+interface Page {
+  edges: { cursor?: string; node: { id: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string };
+}

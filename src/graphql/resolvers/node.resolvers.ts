@@ -1,3 +1,4 @@
+import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../../generated/graphql';
 import { notFound } from '../../domain/errors';
@@ -17,8 +18,18 @@ const typeOf = new Map<unknown, keyof typeof loaderOf>([
   [VoteEntity, 'Vote'],
 ]);
 
+/**
+ * graphql-scalars' DateTime, answering with the ISO text rather than a Date: the same JSON, but
+ * JSON.stringify no longer calls toJSON on each value (41 of them took a third of the time to
+ * serialise an EventBoard, bench B1).
+ */
+const DateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
+});
+
 export const nodeResolvers: Resolvers = {
-  DateTime: DateTimeResolver,
+  DateTime,
   JSON: JSONResolver,
   Query: {
     /** Null for an ID that names nothing; NOT_FOUND for a malformed one; reviewers hidden from anonymous clients. */
