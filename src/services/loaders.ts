@@ -155,9 +155,8 @@ function childPages<T extends ObjectLiteral>(
   const reader = entityRows(dataSource, entity);
   const logOrdered = reader.table === 'activity';
   const orderColumns = (alias: string) => (logOrdered ? `${alias}.position` : `${alias}.created_at, ${alias}.id`);
-  const pageOf = async (group: ChildPageKey[]): Promise<T[]> => {
-    const sample = group[0];
-    const { values, param } = sqlParameters([group.map((key) => key.parentId), sample.limit + 1]);
+  const pageOf = async (sample: ChildPageKey, parentIds: string[]): Promise<T[]> => {
+    const { values, param } = sqlParameters([parentIds, sample.limit + 1]);
     const conditions = [`c.${parentColumn} = p.id`];
     const filter = extraFilter(sample, param);
     if (filter) conditions.push(filter);
@@ -172,7 +171,9 @@ function childPages<T extends ObjectLiteral>(
                  ORDER BY ${orderColumns('x')}`;
     return reader.hydrate(await queryRows(dataSource.manager, sql, values));
   };
-  return new DataLoader<ChildPageKey, T[], string>(
+  // Not cached: a key is made of arrays and cursors, and building and hashing a string for each
+  // (40 per EventBoard) cost more than the rare page asked for twice, which is read once here.
+  return new DataLoader<ChildPageKey, T[]>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
       for (const key of keys) {
@@ -183,14 +184,13 @@ function childPages<T extends ObjectLiteral>(
       }
       const pages = new Map<ChildPageKey, T[]>();
       for (const group of groups.values()) {
-        const rows = await pageOf(group);
         const byParent = new Map(group.map((key) => [key.parentId, [] as T[]]));
-        for (const row of rows) byParent.get(row[parentProperty] as string)?.push(row);
+        for (const row of await pageOf(group[0], [...byParent.keys()])) byParent.get(row[parentProperty] as string)?.push(row);
         for (const key of group) pages.set(key, byParent.get(key.parentId)!);
       }
       return keys.map((key) => pages.get(key) ?? []);
     },
-    { cacheKeyFn: (key) => `${key.parentId} ${pageArguments(key)}` },
+    { cache: false },
   );
 }
 

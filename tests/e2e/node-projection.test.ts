@@ -119,6 +119,13 @@ describe('cursors of a list read without its sort keys', () => {
         after = nextCursor(page);
       }
       expect({ list, seen }).toEqual({ list, seen: expected });
+      // The same page twice in one request (pages are read uncached, each parent once).
+      const twice = `query Twice($id: ID!) { claim(id: $id) { a: ${list}(first: 2) { edges { node { id } } } b: ${list}(first: 2) { edges { node { id } } } } }`;
+      const { claim } = ok(await editor.api.query(twice, { id: claimId }));
+      expect([claim.a.edges.map((edge: Page['edges'][0]) => edge.node.id), claim.b.edges.map((edge: Page['edges'][0]) => edge.node.id)]).toEqual([
+        expected.slice(0, 2),
+        expected.slice(0, 2),
+      ]);
     }
   });
 });

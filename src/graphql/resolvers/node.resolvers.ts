@@ -25,7 +25,8 @@ const typeOf = new Map<unknown, keyof typeof loaderOf>([
  */
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
-  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
+  // toISOString throws for an invalid Date, as graphql-scalars' own check would.
+  serialize: (value) => (value instanceof Date ? value : (DateTimeResolver.serialize(value) as Date)).toISOString(),
 });
 
 export const nodeResolvers: Resolvers = {
