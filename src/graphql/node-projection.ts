@@ -101,15 +101,20 @@ export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProj
 function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
   const edges = fieldsNamed('edges', info.fieldNodes, info.fragments);
   const nodes = fieldsNamed('node', edges, info.fragments);
-  const pageInfo = fieldsNamed('pageInfo', info.fieldNodes, info.fragments);
-  const cursors = [...fieldsNamed('cursor', edges, info.fragments), ...fieldsNamed('startCursor', pageInfo, info.fragments), ...fieldsNamed('endCursor', pageInfo, info.fragments)];
-  const properties = new Set<string>([...projection.always, ...(cursors.length > 0 ? projection.cursor : [])]);
+  const properties = new Set<string>([...projection.always, ...(asksForCursor(info, edges) ? projection.cursor : [])]);
   for (const { name } of selectedFields(nodes, info.fragments)) {
     const read = projection.fields[name.value];
     if (!read) return null;
     for (const property of read) properties.add(property);
   }
   return [...properties].sort();
+}
+
+/** Whether the connection's edges or its pageInfo select a cursor. */
+function asksForCursor(info: GraphQLResolveInfo, edges: readonly FieldNode[]): boolean {
+  const pageInfo = fieldsNamed('pageInfo', info.fieldNodes, info.fragments);
+  const pageCursors = selectedFields(pageInfo, info.fragments).filter(({ name }) => name.value === 'startCursor' || name.value === 'endCursor');
+  return pageCursors.length > 0 || fieldsNamed('cursor', edges, info.fragments).length > 0;
 }
 
 function fieldsNamed(name: string, parents: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
