@@ -5,6 +5,7 @@ import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
+import { InvitationEntity, MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import { countStatement } from './statement-count';
@@ -20,6 +21,9 @@ export const entities = [
   VoteEntity,
   VoteEvidenceEntity,
   ActivityEntity,
+  OrganizationEntity,
+  MembershipEntity,
+  InvitationEntity,
 ];
 
 /** Counts every statement for the request that sent it; logs nothing itself. */

@@ -10,7 +10,7 @@ import { Role, type VerdictStatus } from '../generated/graphql';
 import { submitClaim } from '../services/claim-service';
 import { openEvent } from '../services/event-service';
 import { addEvidence } from '../services/evidence-service';
-import { AppServices, createRequestContext, RequestContext } from '../services/request-context';
+import { AppServices, createRequestContext, RequestContext, unsuspendedViewer } from '../services/request-context';
 import { setReviewerRole, signUp } from '../services/reviewer-service';
 import { castVote } from '../services/vote-service';
 import { publishVerdict } from '../services/workflow-service';
@@ -84,13 +84,13 @@ async function createAccounts(app: AppServices, password: string): Promise<{ con
   }
   const adminBootstrapped = accounts.admin.role !== Role.Admin;
   if (adminBootstrapped) accounts.admin = await bootstrapAdmin(app, accounts.admin);
-  const admin = createRequestContext(app, accounts.admin);
+  const admin = createRequestContext(app, unsuspendedViewer(accounts.admin));
   for (const key of keys) {
     const role = demoReviewers[key].role;
     if (accounts[key].role === role) continue;
     accounts[key] = await setReviewerRole(admin, { reviewerId: encodeGlobalId('Reviewer', accounts[key].id), role });
   }
-  const contexts = Object.fromEntries(keys.map((key) => [key, createRequestContext(app, accounts[key])])) as Contexts;
+  const contexts = Object.fromEntries(keys.map((key) => [key, createRequestContext(app, unsuspendedViewer(accounts[key]))])) as Contexts;
   return { contexts, adminBootstrapped };
 }
 

@@ -1,8 +1,8 @@
 import { notFound } from './errors';
 
 /** The Node types that have global IDs. */
-export type NodeType = 'Reviewer' | 'Event' | 'Claim' | 'Evidence' | 'Vote';
-const nodeTypes: ReadonlySet<string> = new Set<NodeType>(['Reviewer', 'Event', 'Claim', 'Evidence', 'Vote']);
+export type NodeType = 'Reviewer' | 'Event' | 'Claim' | 'Evidence' | 'Vote' | 'Organization' | 'Membership';
+const nodeTypes: ReadonlySet<string> = new Set<NodeType>(['Reviewer', 'Event', 'Claim', 'Evidence', 'Vote', 'Organization', 'Membership']);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Relay global ID: base64url of `Type:uuid`, opaque to clients. */

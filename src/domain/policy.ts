@@ -38,3 +38,8 @@ export function applyPolicyChange(
 export function samePolicy(a: ConsensusPolicy, b: ConsensusPolicy): boolean {
   return a.quorum === b.quorum && a.threshold === b.threshold && a.minOrganizations === b.minOrganizations;
 }
+
+/** Verified organisations a CONSENSUS needs: minOrganizations when 2 or more; a policy of 1 asks for none. */
+export function requiredOrganizations(policy: ConsensusPolicy): number {
+  return policy.minOrganizations >= 2 ? policy.minOrganizations : 0;
+}

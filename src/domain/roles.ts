@@ -9,6 +9,11 @@ export interface Actor {
   role: Role;
 }
 
+/** Whether `role` is `minimum` or above. */
+export function hasRole(role: Role, minimum: Role): boolean {
+  return rank[role] >= rank[minimum];
+}
+
 /** The actor when its role is at least `minimum`; UNAUTHENTICATED when anonymous, FORBIDDEN below it. */
 export function requireRole(actor: Actor | null, minimum: Role): Actor {
   if (!actor) throw unauthenticated('Sign in to do this');

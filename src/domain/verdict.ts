@@ -1,5 +1,6 @@
 import { Rating, VerdictStatus } from '../generated/graphql';
-import type { ConsensusPolicy } from './policy';
+import { requiredOrganizations, type ConsensusPolicy } from './policy';
+import { explainVerdict } from './verdict-explanation';
 
 export interface RatingCount {
   rating: Rating;
@@ -13,6 +14,10 @@ export interface VerdictOutcome {
   agreement: number;
   voteCount: number;
   tally: RatingCount[];
+  /** Verified organisations among the counted voters for the sole leading rating (0 without one). */
+  organizationCount: number;
+  /** The rule that decided the status and what is missing, in one sentence for people. */
+  explanation: string;
 }
 
 /** A claim's verdict as stored and served. */
@@ -24,57 +29,51 @@ export interface VerdictState extends VerdictOutcome {
   summary: string | null;
 }
 
-/** One vote as the rule sees it. */
+/** One stored vote as the rule sees it. */
 export interface Ballot {
   rating: Rating;
+  /** Whether the vote counts (see countsTowardVerdict in trust.ts); one that does not stays stored. */
+  counts: boolean;
+  /** The verified organisation in which the voter is an ACTIVE member, by id; null when none. */
   organization: string | null;
 }
 
 const ratingOrder: readonly Rating[] = Object.values(Rating);
 
 /**
- * The consensus rule. n votes; the tally lists ratings with votes, most first, ties in the
- * Rating enum's order; the rating is the sole leader (null on a tied lead); agreement is the
- * leader's share. Status: PUBLISHED if published, UNVERIFIED with no votes, IN_REVIEW below
- * quorum, CONSENSUS when a sole leader reaches the threshold and, for minOrganizations of 2 or
- * more, its voters come from that many distinct organisations; otherwise CONTESTED.
+ * The consensus rule, over the votes that count. n counted votes; the tally lists ratings with
+ * counted votes, most first, ties in the Rating enum's order; the rating is the sole leader
+ * (null on a tied lead); agreement is the leader's share; organizationCount is the number of
+ * distinct verified organisations among the leader's voters. Status: PUBLISHED if published,
+ * UNVERIFIED with no counted votes, IN_REVIEW below quorum, CONSENSUS when a sole leader reaches
+ * the threshold and, for minOrganizations of 2 or more, organizationCount reaches it; otherwise
+ * CONTESTED.
  */
 export function computeVerdict(ballots: readonly Ballot[], policy: ConsensusPolicy, published = false): VerdictOutcome {
-  const tally = tallyBallots(ballots);
-  const voteCount = ballots.length;
+  const counted = ballots.filter((ballot) => ballot.counts);
+  const tally = tallyBallots(counted);
+  const voteCount = counted.length;
   const lead = tally[0]?.votes ?? 0;
   const soleLeader = tally.length > 0 && (tally.length === 1 || tally[1].votes < lead);
   const rating = soleLeader ? tally[0].rating : null;
   const agreement = voteCount === 0 ? 0 : lead / voteCount;
-  return { status: statusOf(), rating, agreement, voteCount, tally };
+  const organizationCount = rating === null ? 0 : organizationsBehind(rating);
+  const decided = { status: statusOf(), rating, agreement, voteCount, tally, organizationCount };
+  return { ...decided, explanation: explainVerdict(decided, policy, ballots.length - voteCount) };
 
   function statusOf(): VerdictStatus {
     if (published) return VerdictStatus.Published;
     if (voteCount === 0) return VerdictStatus.Unverified;
     if (voteCount < policy.quorum) return VerdictStatus.InReview;
-    if (rating !== null && agreement >= policy.threshold && organizationsBehind(rating) >= requiredOrganizations()) {
+    if (rating !== null && agreement >= policy.threshold && organizationCount >= requiredOrganizations(policy)) {
       return VerdictStatus.Consensus;
     }
     return VerdictStatus.Contested;
   }
 
-  function requiredOrganizations(): number {
-    return policy.minOrganizations >= 2 ? policy.minOrganizations : 0;
-  }
-
   function organizationsBehind(agreed: Rating): number {
-    const names = ballots
-      .filter((ballot) => ballot.rating === agreed)
-      .map((ballot) => normalizeOrganization(ballot.organization))
-      .filter((name): name is string => name !== null);
-    return new Set(names).size;
+    return new Set(counted.filter((ballot) => ballot.rating === agreed && ballot.organization !== null).map((ballot) => ballot.organization)).size;
   }
-}
-
-/** Organisations compare trimmed and case-insensitively; blank counts as none. */
-export function normalizeOrganization(organization: string | null): string | null {
-  const name = organization?.trim().toLocaleLowerCase('und');
-  return name ? name : null;
 }
 
 function tallyBallots(ballots: readonly Ballot[]): RatingCount[] {
@@ -93,6 +92,8 @@ export function outcomeChanged(before: VerdictOutcome, after: VerdictOutcome): b
     before.rating !== after.rating ||
     before.agreement !== after.agreement ||
     before.voteCount !== after.voteCount ||
+    before.organizationCount !== after.organizationCount ||
+    before.explanation !== after.explanation ||
     !sameTally(before.tally, after.tally)
   );
 }

@@ -56,4 +56,10 @@ export class ClaimEntity extends IdempotentEntity {
 
   @Column('text', { name: 'verdict_summary', nullable: true })
   verdictSummary: string | null;
+
+  @Column('integer', { name: 'verdict_organization_count' })
+  verdictOrganizationCount: number;
+
+  @Column('text', { name: 'verdict_explanation' })
+  verdictExplanation: string;
 }

@@ -14,9 +14,6 @@ export class ReviewerEntity extends BaseEntity {
   @Column('text', { name: 'display_name' })
   displayName: string;
 
-  @Column('text', { nullable: true })
-  organization: string | null;
-
   @Column('text')
   role: Role;
 }

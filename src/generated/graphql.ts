@@ -12,6 +12,10 @@ import type { ActivityEntity } from '../entities/activity.entity';
 import type { ConnectionModel } from '../services/pagination';
 import type { ClaimMatchModel } from '../services/similarity';
 import type { AuthResult } from '../services/reviewer-service';
+import type { OrganizationEntity, MembershipEntity } from '../entities/organization.entity';
+import type { IssuedInvitation } from '../services/invitation-service';
+import type { MembershipChange, JoinedMembership } from '../services/membership-service';
+import type { VerificationChange } from '../services/organization-service';
 import type { RequestContext } from '../services/request-context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -58,7 +62,7 @@ export type Activity = {
   at: Scalars['DateTime']['output'];
   /** For VERDICT_CHANGED, VERDICT_PUBLISHED and CLAIM_REOPENED: the verdict as it became. */
   verdict?: Maybe<Verdict>;
-  /** For CLAIM_REOPENED: the editor's reason, a public correction. */
+  /** Why it happened, where a person gave or the system knows a reason: a reopening's reason (a public correction), or that a suspended reviewer's votes stopped counting. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -114,6 +118,8 @@ export type Query = {
   /** Events, newest first. first is at most 100. */
   events: EventConnection;
   event?: Maybe<Event>;
+  /** The organisations of the desk, by name. Public: which newsrooms take part is not secret; who in them votes is. */
+  organizations: OrganizationConnection;
   /** The signed-in reviewer; null for an anonymous client. */
   viewer?: Maybe<Reviewer>;
 };
@@ -160,6 +166,13 @@ export type QueryEventsArgs = {
 
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrganizationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  verified?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Subscription = {
@@ -267,6 +280,7 @@ export type Verdict = {
   rating?: Maybe<Rating>;
   /** Share of the votes behind the leading rating, from 0 to 1; 0 with no votes. */
   agreement: Scalars['Float']['output'];
+  /** Votes that count: their reviewer has the role REVIEWER or above and no SUSPENDED membership. Votes that do not count stay stored and listed, and count again once their reviewer is reinstated or promoted. */
   voteCount: Scalars['Int']['output'];
   /** Ratings that have votes, most votes first. */
   tally: Array<RatingCount>;
@@ -277,6 +291,10 @@ export type Verdict = {
   publishedBy?: Maybe<Reviewer>;
   /** The editor's published summary. */
   summary?: Maybe<Scalars['String']['output']>;
+  /** Verified organisations with an ACTIVE member among the counted voters for the leading rating. */
+  organizationCount: Scalars['Int']['output'];
+  /** Why the status is what it is, for people: the rule of the policy that decided it and what is missing. */
+  explanation: Scalars['String']['output'];
 };
 
 export type RatingCount = {
@@ -391,11 +409,39 @@ export type Mutation = {
   closeEvent: CloseEventPayload;
   /** REVIEWER or above. Not on a closed event. A url, a title or an excerpt is required. */
   addEvidence: AddEvidencePayload;
-  /** Creates an account. The first account on an empty database is an ADMIN; later ones are REVIEWERs. */
+  /** ADMIN only. verified defaults to false. */
+  createOrganization: CreateOrganizationPayload;
+  /** ADMIN only. Verifying or unverifying recomputes every unpublished verdict that its members voted on. */
+  setOrganizationVerified: SetOrganizationVerifiedPayload;
+  /**
+   * The organisation's admins (orgAdmin members) or an ADMIN. Returns a single-use code, shown
+   * only here, bound to the email, that expires. Organisation admins may invite REVIEWERs and
+   * OBSERVERs; an ADMIN may also invite EDITORs. Nobody is invited as ADMIN.
+   */
+  inviteMember: InviteMemberPayload;
+  /** Signed in, with no ACTIVE membership: joins the organisation of an invitation sent to the reviewer's email. */
+  acceptInvitation: AcceptInvitationPayload;
+  /** Signed in, with no ACTIVE membership: asks to join; the organisation's admins decide. */
+  requestMembership: RequestMembershipPayload;
+  /** The organisation's admins or an ADMIN: approves (ACTIVE; an OBSERVER becomes a REVIEWER) or declines a REQUESTED membership. */
+  decideMembership: DecideMembershipPayload;
+  /**
+   * The organisation's admins or an ADMIN. The member's votes stop counting at once, everywhere:
+   * every unpublished verdict they voted on is recomputed, and each change is logged with the
+   * reason. Published verdicts keep their rating until an editor reopens them.
+   */
+  suspendMember: SuspendMemberPayload;
+  /** The organisation's admins or an ADMIN: a SUSPENDED member becomes ACTIVE again, and their votes count again. */
+  reinstateMember: ReinstateMemberPayload;
+  /**
+   * Creates an account. The first account on an empty database is an ADMIN. Any later account
+   * is an OBSERVER, with no vote, unless it signs up with an invitation code: then it joins the
+   * invitation's organisation as an ACTIVE member with the invitation's role.
+   */
   signUp: AuthPayload;
   /** Exchanges an email and password for a token. A wrong email or password is UNAUTHENTICATED. */
   logIn: AuthPayload;
-  /** ADMIN only. Demoting the last ADMIN is CONFLICT. */
+  /** ADMIN only. Demoting the last ADMIN is CONFLICT. A reviewer moved below REVIEWER no longer has a vote that counts (and one moved up from OBSERVER has again): their unpublished verdicts are recomputed. */
   setReviewerRole: SetReviewerRolePayload;
   /** REVIEWER or above. One vote per reviewer and claim: a second call replaces the first. Not on a closed event, a published claim or a duplicate. */
   castVote: CastVotePayload;
@@ -441,6 +487,46 @@ export type MutationCloseEventArgs = {
 
 export type MutationAddEvidenceArgs = {
   input: AddEvidenceInput;
+};
+
+
+export type MutationCreateOrganizationArgs = {
+  input: CreateOrganizationInput;
+};
+
+
+export type MutationSetOrganizationVerifiedArgs = {
+  input: SetOrganizationVerifiedInput;
+};
+
+
+export type MutationInviteMemberArgs = {
+  input: InviteMemberInput;
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  input: AcceptInvitationInput;
+};
+
+
+export type MutationRequestMembershipArgs = {
+  input: RequestMembershipInput;
+};
+
+
+export type MutationDecideMembershipArgs = {
+  input: DecideMembershipInput;
+};
+
+
+export type MutationSuspendMemberArgs = {
+  input: SuspendMemberInput;
+};
+
+
+export type MutationReinstateMemberArgs = {
+  input: ReinstateMemberInput;
 };
 
 
@@ -644,8 +730,187 @@ export type EvidenceEdge = {
   node: Evidence;
 };
 
+export type Organization = Node & {
+  __typename?: 'Organization';
+  id: Scalars['ID']['output'];
+  /** Unique, compared trimmed and case-insensitively. */
+  name: Scalars['String']['output'];
+  /** The newsroom's public web address (http or https). */
+  url?: Maybe<Scalars['String']['output']>;
+  /** Set by an ADMIN once the newsroom is known to be real. Only verified organisations count toward minOrganizations. */
+  verified: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** ACTIVE members. */
+  memberCount: Scalars['Int']['output'];
+  /** For the organisation's admins and ADMINs only: FORBIDDEN for everyone else. Oldest first. */
+  memberships: MembershipConnection;
+};
+
+
+export type OrganizationMembershipsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<MembershipStatus>;
+};
+
+export const MembershipStatus = {
+  /** Asked to join; the organisation's admins decide. */
+  Requested: 'REQUESTED',
+  /** A member: acts with the reviewer's role, and counts for the organisation. */
+  Active: 'ACTIVE',
+  /** A request that was declined. */
+  Declined: 'DECLINED',
+  /** Removed by the organisation's admins or an ADMIN: the reviewer's votes do not count. */
+  Suspended: 'SUSPENDED'
+} as const;
+
+export type MembershipStatus = typeof MembershipStatus[keyof typeof MembershipStatus];
+export type Membership = Node & {
+  __typename?: 'Membership';
+  id: Scalars['ID']['output'];
+  organization: Organization;
+  /** Null for anonymous clients. */
+  reviewer?: Maybe<Reviewer>;
+  status: MembershipStatus;
+  /** May invite, approve, suspend and reinstate members of this organisation. */
+  orgAdmin: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** When the status last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type Invitation = {
+  __typename?: 'Invitation';
+  /** Single use. Shown only in inviteMember's answer; store it nowhere but in the message to the invitee. */
+  code: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  organization: Organization;
+  role: Role;
+  orgAdmin: Scalars['Boolean']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+};
+
+export type OrganizationConnection = {
+  __typename?: 'OrganizationConnection';
+  edges: Array<OrganizationEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OrganizationEdge = {
+  __typename?: 'OrganizationEdge';
+  cursor: Scalars['String']['output'];
+  node: Organization;
+};
+
+export type MembershipConnection = {
+  __typename?: 'MembershipConnection';
+  edges: Array<MembershipEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type MembershipEdge = {
+  __typename?: 'MembershipEdge';
+  cursor: Scalars['String']['output'];
+  node: Membership;
+};
+
+export type CreateOrganizationInput = {
+  /** 1 to 200 characters; unique, compared trimmed and case-insensitively (CONFLICT when taken). */
+  name: Scalars['String']['input'];
+  /** http or https. */
+  url?: InputMaybe<Scalars['String']['input']>;
+  verified?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type CreateOrganizationPayload = {
+  __typename?: 'CreateOrganizationPayload';
+  organization: Organization;
+};
+
+export type SetOrganizationVerifiedInput = {
+  organizationId: Scalars['ID']['input'];
+  verified: Scalars['Boolean']['input'];
+};
+
+export type SetOrganizationVerifiedPayload = {
+  __typename?: 'SetOrganizationVerifiedPayload';
+  organization: Organization;
+  /** Unpublished verdicts that changed because the organisation now counts, or no longer does. */
+  recomputedClaimCount: Scalars['Int']['output'];
+};
+
+export type InviteMemberInput = {
+  organizationId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  /** REVIEWER when omitted. */
+  role?: InputMaybe<Role>;
+  /** False when omitted. */
+  orgAdmin?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Hours until the code expires: 1 to 720, 72 when omitted. */
+  expiresInHours?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type InviteMemberPayload = {
+  __typename?: 'InviteMemberPayload';
+  invitation: Invitation;
+};
+
+export type AcceptInvitationInput = {
+  code: Scalars['String']['input'];
+};
+
+export type AcceptInvitationPayload = {
+  __typename?: 'AcceptInvitationPayload';
+  membership: Membership;
+  reviewer: Reviewer;
+};
+
+export type RequestMembershipInput = {
+  organizationId: Scalars['ID']['input'];
+};
+
+export type RequestMembershipPayload = {
+  __typename?: 'RequestMembershipPayload';
+  membership: Membership;
+};
+
+export type DecideMembershipInput = {
+  membershipId: Scalars['ID']['input'];
+  approve: Scalars['Boolean']['input'];
+};
+
+export type DecideMembershipPayload = {
+  __typename?: 'DecideMembershipPayload';
+  membership: Membership;
+};
+
+export type SuspendMemberInput = {
+  membershipId: Scalars['ID']['input'];
+  /** Kept in the log of every verdict change that the suspension causes. */
+  reason: Scalars['String']['input'];
+};
+
+export type SuspendMemberPayload = {
+  __typename?: 'SuspendMemberPayload';
+  membership: Membership;
+  /** Unpublished verdicts that changed because the member's votes stopped counting. */
+  recomputedClaimCount: Scalars['Int']['output'];
+};
+
+export type ReinstateMemberInput = {
+  membershipId: Scalars['ID']['input'];
+};
+
+export type ReinstateMemberPayload = {
+  __typename?: 'ReinstateMemberPayload';
+  membership: Membership;
+  recomputedClaimCount: Scalars['Int']['output'];
+};
+
 export const Role = {
-  /** Reads and subscribes. */
+  /** Reads and subscribes. What signUp alone gives. */
   Observer: 'OBSERVER',
   /** Also submits claims and evidence, and votes. */
   Reviewer: 'REVIEWER',
@@ -660,12 +925,19 @@ export type Reviewer = Node & {
   __typename?: 'Reviewer';
   id: Scalars['ID']['output'];
   displayName: Scalars['String']['output'];
-  /** The newsroom or organisation the reviewer belongs to, if any. */
+  /** The name of the organisation in which the reviewer is an ACTIVE member; null when none. */
   organization?: Maybe<Scalars['String']['output']>;
   role: Role;
   /** Shown to the reviewer and to admins only; null for everyone else. */
   email?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The reviewer's current membership (ACTIVE, REQUESTED or SUSPENDED; a SUSPENDED one first,
+   * as it decides whether their votes count); null for anonymous clients and when none. Shown to
+   * the reviewer, to the admins of that membership's organisation and to ADMINs; null for
+   * everyone else.
+   */
+  membership?: Maybe<Membership>;
 };
 
 export type SignUpInput = {
@@ -673,7 +945,10 @@ export type SignUpInput = {
   /** At least 8 characters. */
   password: Scalars['String']['input'];
   displayName: Scalars['String']['input'];
+  /** Grants nothing by itself. When it names an existing organisation (and no invitationCode is given), the account also requests membership there. */
   organization?: InputMaybe<Scalars['String']['input']>;
+  /** From inviteMember. An unknown, used, expired or other-email code is BAD_USER_INPUT, without saying which. */
+  invitationCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type LogInInput = {
@@ -824,6 +1099,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ClaimEntity )
     | ( BreakingEventEntity )
     | ( EvidenceEntity )
+    | ( OrganizationEntity )
+    | ( MembershipEntity )
     | ( ReviewerEntity )
     | ( VoteEntity )
   ;
@@ -842,6 +1119,7 @@ export type ResolversTypes = {
   VerdictChangeEdge: ResolverTypeWrapper<Omit<VerdictChangeEdge, 'node'> & { node: ResolversTypes['VerdictChange'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rating: Rating;
   VerdictStatus: VerdictStatus;
@@ -867,7 +1145,6 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   EventStatus: EventStatus;
   ConsensusPolicy: ResolverTypeWrapper<ConsensusPolicyModel>;
   ConsensusPolicyInput: ConsensusPolicyInput;
@@ -888,6 +1165,30 @@ export type ResolversTypes = {
   AddEvidencePayload: ResolverTypeWrapper<Omit<AddEvidencePayload, 'evidence'> & { evidence: ResolversTypes['Evidence'] }>;
   EvidenceConnection: ResolverTypeWrapper<ConnectionModel<EvidenceEntity>>;
   EvidenceEdge: ResolverTypeWrapper<Omit<EvidenceEdge, 'node'> & { node: ResolversTypes['Evidence'] }>;
+  Organization: ResolverTypeWrapper<OrganizationEntity>;
+  MembershipStatus: MembershipStatus;
+  Membership: ResolverTypeWrapper<MembershipEntity>;
+  Invitation: ResolverTypeWrapper<IssuedInvitation>;
+  OrganizationConnection: ResolverTypeWrapper<ConnectionModel<OrganizationEntity>>;
+  OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
+  MembershipConnection: ResolverTypeWrapper<ConnectionModel<MembershipEntity>>;
+  MembershipEdge: ResolverTypeWrapper<Omit<MembershipEdge, 'node'> & { node: ResolversTypes['Membership'] }>;
+  CreateOrganizationInput: CreateOrganizationInput;
+  CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
+  SetOrganizationVerifiedInput: SetOrganizationVerifiedInput;
+  SetOrganizationVerifiedPayload: ResolverTypeWrapper<VerificationChange>;
+  InviteMemberInput: InviteMemberInput;
+  InviteMemberPayload: ResolverTypeWrapper<Omit<InviteMemberPayload, 'invitation'> & { invitation: ResolversTypes['Invitation'] }>;
+  AcceptInvitationInput: AcceptInvitationInput;
+  AcceptInvitationPayload: ResolverTypeWrapper<JoinedMembership>;
+  RequestMembershipInput: RequestMembershipInput;
+  RequestMembershipPayload: ResolverTypeWrapper<Omit<RequestMembershipPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
+  DecideMembershipInput: DecideMembershipInput;
+  DecideMembershipPayload: ResolverTypeWrapper<Omit<DecideMembershipPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
+  SuspendMemberInput: SuspendMemberInput;
+  SuspendMemberPayload: ResolverTypeWrapper<MembershipChange>;
+  ReinstateMemberInput: ReinstateMemberInput;
+  ReinstateMemberPayload: ResolverTypeWrapper<MembershipChange>;
   Role: Role;
   Reviewer: ResolverTypeWrapper<ReviewerEntity>;
   SignUpInput: SignUpInput;
@@ -916,6 +1217,7 @@ export type ResolversParentTypes = {
   VerdictChangeEdge: Omit<VerdictChangeEdge, 'node'> & { node: ResolversParentTypes['VerdictChange'] };
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
   Subscription: Record<PropertyKey, never>;
   Claim: ClaimEntity;
   Verdict: VerdictState;
@@ -938,7 +1240,6 @@ export type ResolversParentTypes = {
   JSON: Scalars['JSON']['output'];
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   ConsensusPolicy: ConsensusPolicyModel;
   ConsensusPolicyInput: ConsensusPolicyInput;
   Event: BreakingEventEntity;
@@ -957,6 +1258,29 @@ export type ResolversParentTypes = {
   AddEvidencePayload: Omit<AddEvidencePayload, 'evidence'> & { evidence: ResolversParentTypes['Evidence'] };
   EvidenceConnection: ConnectionModel<EvidenceEntity>;
   EvidenceEdge: Omit<EvidenceEdge, 'node'> & { node: ResolversParentTypes['Evidence'] };
+  Organization: OrganizationEntity;
+  Membership: MembershipEntity;
+  Invitation: IssuedInvitation;
+  OrganizationConnection: ConnectionModel<OrganizationEntity>;
+  OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
+  MembershipConnection: ConnectionModel<MembershipEntity>;
+  MembershipEdge: Omit<MembershipEdge, 'node'> & { node: ResolversParentTypes['Membership'] };
+  CreateOrganizationInput: CreateOrganizationInput;
+  CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
+  SetOrganizationVerifiedInput: SetOrganizationVerifiedInput;
+  SetOrganizationVerifiedPayload: VerificationChange;
+  InviteMemberInput: InviteMemberInput;
+  InviteMemberPayload: Omit<InviteMemberPayload, 'invitation'> & { invitation: ResolversParentTypes['Invitation'] };
+  AcceptInvitationInput: AcceptInvitationInput;
+  AcceptInvitationPayload: JoinedMembership;
+  RequestMembershipInput: RequestMembershipInput;
+  RequestMembershipPayload: Omit<RequestMembershipPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
+  DecideMembershipInput: DecideMembershipInput;
+  DecideMembershipPayload: Omit<DecideMembershipPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
+  SuspendMemberInput: SuspendMemberInput;
+  SuspendMemberPayload: MembershipChange;
+  ReinstateMemberInput: ReinstateMemberInput;
+  ReinstateMemberPayload: MembershipChange;
   Reviewer: ReviewerEntity;
   SignUpInput: SignUpInput;
   LogInInput: LogInInput;
@@ -1020,6 +1344,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
 };
 
@@ -1059,6 +1384,8 @@ export type VerdictResolvers<ContextType = RequestContext, ParentType extends Re
   publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   publishedBy?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
   summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  organizationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RatingCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RatingCount'] = ResolversParentTypes['RatingCount']> = {
@@ -1108,6 +1435,14 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   updateEvent?: Resolver<ResolversTypes['UpdateEventPayload'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'input'>>;
   closeEvent?: Resolver<ResolversTypes['CloseEventPayload'], ParentType, ContextType, RequireFields<MutationCloseEventArgs, 'input'>>;
   addEvidence?: Resolver<ResolversTypes['AddEvidencePayload'], ParentType, ContextType, RequireFields<MutationAddEvidenceArgs, 'input'>>;
+  createOrganization?: Resolver<ResolversTypes['CreateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
+  setOrganizationVerified?: Resolver<ResolversTypes['SetOrganizationVerifiedPayload'], ParentType, ContextType, RequireFields<MutationSetOrganizationVerifiedArgs, 'input'>>;
+  inviteMember?: Resolver<ResolversTypes['InviteMemberPayload'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
+  acceptInvitation?: Resolver<ResolversTypes['AcceptInvitationPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'input'>>;
+  requestMembership?: Resolver<ResolversTypes['RequestMembershipPayload'], ParentType, ContextType, RequireFields<MutationRequestMembershipArgs, 'input'>>;
+  decideMembership?: Resolver<ResolversTypes['DecideMembershipPayload'], ParentType, ContextType, RequireFields<MutationDecideMembershipArgs, 'input'>>;
+  suspendMember?: Resolver<ResolversTypes['SuspendMemberPayload'], ParentType, ContextType, RequireFields<MutationSuspendMemberArgs, 'input'>>;
+  reinstateMember?: Resolver<ResolversTypes['ReinstateMemberPayload'], ParentType, ContextType, RequireFields<MutationReinstateMemberArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   setReviewerRole?: Resolver<ResolversTypes['SetReviewerRolePayload'], ParentType, ContextType, RequireFields<MutationSetReviewerRoleArgs, 'input'>>;
@@ -1124,7 +1459,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Claim' | 'Event' | 'Evidence' | 'Reviewer' | 'Vote', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Claim' | 'Event' | 'Evidence' | 'Organization' | 'Membership' | 'Reviewer' | 'Vote', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1215,6 +1550,95 @@ export type EvidenceEdgeResolvers<ContextType = RequestContext, ParentType exten
   node?: Resolver<ResolversTypes['Evidence'], ParentType, ContextType>;
 };
 
+export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberships?: Resolver<ResolversTypes['MembershipConnection'], ParentType, ContextType, RequireFields<OrganizationMembershipsArgs, 'first'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  reviewer?: Resolver<Maybe<ResolversTypes['Reviewer']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MembershipStatus'], ParentType, ContextType>;
+  orgAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvitationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  orgAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OrganizationConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrganizationConnection'] = ResolversParentTypes['OrganizationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrganizationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OrganizationEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrganizationEdge'] = ResolversParentTypes['OrganizationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+};
+
+export type MembershipConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MembershipConnection'] = ResolversParentTypes['MembershipConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MembershipEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MembershipEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MembershipEdge'] = ResolversParentTypes['MembershipEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+};
+
+export type CreateOrganizationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreateOrganizationPayload'] = ResolversParentTypes['CreateOrganizationPayload']> = {
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+};
+
+export type SetOrganizationVerifiedPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetOrganizationVerifiedPayload'] = ResolversParentTypes['SetOrganizationVerifiedPayload']> = {
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  recomputedClaimCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type InviteMemberPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InviteMemberPayload'] = ResolversParentTypes['InviteMemberPayload']> = {
+  invitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
+};
+
+export type AcceptInvitationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AcceptInvitationPayload'] = ResolversParentTypes['AcceptInvitationPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+  reviewer?: Resolver<ResolversTypes['Reviewer'], ParentType, ContextType>;
+};
+
+export type RequestMembershipPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequestMembershipPayload'] = ResolversParentTypes['RequestMembershipPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+};
+
+export type DecideMembershipPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DecideMembershipPayload'] = ResolversParentTypes['DecideMembershipPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+};
+
+export type SuspendMemberPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SuspendMemberPayload'] = ResolversParentTypes['SuspendMemberPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+  recomputedClaimCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReinstateMemberPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReinstateMemberPayload'] = ResolversParentTypes['ReinstateMemberPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+  recomputedClaimCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ReviewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Reviewer'] = ResolversParentTypes['Reviewer']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1222,6 +1646,7 @@ export type ReviewerResolvers<ContextType = RequestContext, ParentType extends R
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  membership?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1303,6 +1728,21 @@ export type Resolvers<ContextType = RequestContext> = {
   AddEvidencePayload?: AddEvidencePayloadResolvers<ContextType>;
   EvidenceConnection?: EvidenceConnectionResolvers<ContextType>;
   EvidenceEdge?: EvidenceEdgeResolvers<ContextType>;
+  Organization?: OrganizationResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
+  Invitation?: InvitationResolvers<ContextType>;
+  OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
+  OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
+  MembershipConnection?: MembershipConnectionResolvers<ContextType>;
+  MembershipEdge?: MembershipEdgeResolvers<ContextType>;
+  CreateOrganizationPayload?: CreateOrganizationPayloadResolvers<ContextType>;
+  SetOrganizationVerifiedPayload?: SetOrganizationVerifiedPayloadResolvers<ContextType>;
+  InviteMemberPayload?: InviteMemberPayloadResolvers<ContextType>;
+  AcceptInvitationPayload?: AcceptInvitationPayloadResolvers<ContextType>;
+  RequestMembershipPayload?: RequestMembershipPayloadResolvers<ContextType>;
+  DecideMembershipPayload?: DecideMembershipPayloadResolvers<ContextType>;
+  SuspendMemberPayload?: SuspendMemberPayloadResolvers<ContextType>;
+  ReinstateMemberPayload?: ReinstateMemberPayloadResolvers<ContextType>;
   Reviewer?: ReviewerResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   SetReviewerRolePayload?: SetReviewerRolePayloadResolvers<ContextType>;

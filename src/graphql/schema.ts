@@ -8,6 +8,7 @@ import { connectionResolvers } from './resolvers/connection.resolvers';
 import { eventResolvers } from './resolvers/event.resolvers';
 import { evidenceVoteResolvers } from './resolvers/evidence-vote.resolvers';
 import { nodeResolvers } from './resolvers/node.resolvers';
+import { organizationResolvers } from './resolvers/organization.resolvers';
 import { reviewerResolvers } from './resolvers/reviewer.resolvers';
 
 /** The project's root: the nearest folder above this file that holds schema/. */
@@ -34,7 +35,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [connectionResolvers, nodeResolvers, reviewerResolvers, eventResolvers, claimResolvers, evidenceVoteResolvers, activityResolvers],
+    resolvers: [connectionResolvers, nodeResolvers, reviewerResolvers, eventResolvers, claimResolvers, evidenceVoteResolvers, activityResolvers, organizationResolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -13,8 +13,7 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import type { ActivityEntity } from '../entities/activity.entity';
-import type { ReviewerEntity } from '../entities/reviewer.entity';
-import { createRequestContext, type AppServices, type RequestContext, type RequestOrigin } from '../services/request-context';
+import { createRequestContext, type AppServices, type RequestContext, type RequestOrigin, type Viewer } from '../services/request-context';
 import { LiveHandOver, type FollowedEntry, type LiveConnection } from './follow-log';
 import { PrerenderedResult } from './prerendered';
 
@@ -42,7 +41,7 @@ class Group {
     private readonly key: string,
     args: ExecutionArgs,
     readonly app: AppServices,
-    private readonly viewer: ReviewerEntity | null,
+    private readonly viewer: Viewer | null,
     private readonly mask: ErrorMask,
     private readonly report: ErrorReport,
   ) {
@@ -284,7 +283,7 @@ class ResultStream implements AsyncIterableIterator<PrerenderedResult> {
 }
 
 /** Fields whose value depends on who asks, beyond anonymous or member. */
-const personalFields = new Set(['viewerVote', 'email', 'viewer']);
+const personalFields = new Set(['viewerVote', 'email', 'viewer', 'membership', 'memberships']);
 
 function groupKey(args: ExecutionArgs): string {
   const ctx = args.contextValue as RequestContext;

@@ -117,8 +117,12 @@ export function toLoggedVerdict(verdict: VerdictState): LoggedVerdict {
   };
 }
 
+/** What a verdict logged before the trust model read as (it had no organisation count or explanation). */
+const beforeExplanations = { organizationCount: 0, explanation: 'Recorded before verdicts were explained.' };
+
 export function fromLoggedVerdict(logged: LoggedVerdict): VerdictState {
   return {
+    ...beforeExplanations,
     ...logged,
     updatedAt: new Date(logged.updatedAt),
     publishedAt: logged.publishedAt ? new Date(logged.publishedAt) : null,

@@ -8,9 +8,11 @@ import { EventStatus } from '../generated/graphql';
 
 /**
  * Lock order, the same in every transaction so that none deadlocks another:
- * the event (FOR SHARE to change its claims, FOR UPDATE to change the event itself), then
- * claims FOR UPDATE in id order, then their duplicates (verdict-changes), then the event's log
- * head, last.
+ * an organisation (FOR SHARE to change a membership in it, FOR UPDATE to verify it), then
+ * reviewers in id order (FOR SHARE by a voter's own vote, FOR UPDATE to change who may vote),
+ * then events in id order (FOR SHARE to change their claims, FOR UPDATE to change the event
+ * itself), then claims FOR UPDATE in id order, then their duplicates (verdict-changes), then
+ * the events' log heads, last, in event id order.
  */
 export interface LockedClaim {
   claim: ClaimEntity;

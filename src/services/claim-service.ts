@@ -3,7 +3,7 @@ import { ClaimEntity } from '../entities/claim.entity';
 import { ActivityType, ClaimOrder, Role, type ClaimFilter, type SubmitClaimInput } from '../generated/graphql';
 import { decodeGlobalId } from '../domain/global-id';
 import { httpUrl, languageTag, Limits, optionalText, parseInput, text } from '../domain/input-rules';
-import { requireRole } from '../domain/roles';
+import { requireStanding } from '../domain/trust';
 import { appendActivity } from './activity-log';
 import { assertEventOpen, lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
@@ -12,6 +12,7 @@ import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
 import { initialVerdictColumns } from './verdict-changes';
+import { policyOf } from './event-service';
 import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
 const submitClaimInput = z.object({
@@ -29,7 +30,7 @@ export async function submitClaim(
   ctx: RequestContext,
   input: SubmitClaimInput,
 ): Promise<{ claim: ClaimEntity; similar: ClaimMatchModel[] }> {
-  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(submitClaimInput, input);
   const idempotency = idempotencyOf(input.idempotencyKey, { eventId, ...fields });
@@ -48,7 +49,7 @@ export async function submitClaim(
         firstSeenAt: fields.firstSeenAt ?? null,
         submittedById: actor.id,
         ...idempotencyColumns(idempotency),
-        ...initialVerdictColumns(new Date()),
+        ...initialVerdictColumns(new Date(), policyOf(event)),
       }),
     );
     await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);

@@ -4,7 +4,7 @@ import { ActivityType, Role, type AddEvidenceInput, type Stance } from '../gener
 import { badInput } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { httpUrl, Limits, optionalText, parseInput } from '../domain/input-rules';
-import { requireRole } from '../domain/roles';
+import { requireStanding } from '../domain/trust';
 import type { ClaimEntity } from '../entities/claim.entity';
 import { appendActivity } from './activity-log';
 import { assertEventOpen, lockClaim } from './claim-locks';
@@ -21,7 +21,7 @@ const addEvidenceInput = z.object({
 
 /** REVIEWER or above, on an open event; a url, a title or an excerpt is required. */
 export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput): Promise<EvidenceEntity> {
-  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(addEvidenceInput, input);
   if (!fields.url && !fields.title && !fields.excerpt) throw badInput('Evidence needs a url, a title or an excerpt', 'excerpt');

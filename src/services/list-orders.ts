@@ -2,6 +2,7 @@ import type { ActivityEntity } from '../entities/activity.entity';
 import type { BreakingEventEntity } from '../entities/breaking-event.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
 import type { EvidenceEntity } from '../entities/evidence.entity';
+import type { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import type { VoteEntity } from '../entities/vote.entity';
 import type { ListOrder } from './pagination';
 
@@ -12,6 +13,9 @@ export const ListOrders = {
   claimsRecentlyUpdated: { kind: 'cu', shape: 'tu', keyOf: (c: ClaimEntity) => [c.verdictUpdatedAt.getTime(), c.id] },
   evidenceOldest: { kind: 'ed', shape: 'tu', keyOf: (e: EvidenceEntity) => [e.createdAt.getTime(), e.id] },
   votesOldest: { kind: 'vo', shape: 'tu', keyOf: (v: VoteEntity) => [v.createdAt.getTime(), v.id] },
+  /** By name, case-insensitive: the cursor names the last organisation seen, whose name may be long. */
+  organizationsByName: { kind: 'or', shape: 'u', keyOf: (o: OrganizationEntity) => [o.id] },
+  membershipsOldest: { kind: 'ms', shape: 'tu', keyOf: (m: MembershipEntity) => [m.createdAt.getTime(), m.id] },
   /** An event's log: the same cursor for Query.activity, Claim.history and subscriptions. */
   activity: { kind: 'lg', shape: 'un', keyOf: (a: ActivityEntity) => [a.eventId, a.position] },
 } satisfies Record<string, ListOrder<never>>;

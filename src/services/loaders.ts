@@ -6,9 +6,10 @@ import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
+import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity } from '../entities/vote.entity';
-import { ActivityType, type VerdictStatus } from '../generated/graphql';
+import { ActivityType, MembershipStatus, type VerdictStatus } from '../generated/graphql';
 import { EventStatsModel, statsFrom } from './event-stats';
 import { queryRows } from '../db/transaction';
 
@@ -49,6 +50,50 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
     claim: () => byId(ClaimEntity),
     evidence: () => byId(EvidenceEntity),
     vote: () => byId(VoteEntity),
+    organization: () => byId(OrganizationEntity),
+    membership: () => byId(MembershipEntity),
+
+    /** ACTIVE members per organisation. */
+    memberCount: () => countBy(
+      `SELECT organization_id::text AS key, count(*) AS count FROM memberships
+        WHERE organization_id = ANY($1::uuid[]) AND status = '${MembershipStatus.Active}' GROUP BY organization_id`,
+    ),
+    /** The organisation in which each reviewer is an ACTIVE member, if any. */
+    activeOrganization: () => new DataLoader<string, OrganizationEntity | null>(async (reviewerIds) => {
+      const organizations = entityRows(dataSource, OrganizationEntity);
+      const rows = await queryRows<ObjectLiteral>(
+        dataSource.manager,
+        `SELECT m.reviewer_id AS "reviewerId", ${organizations.columns('x', { prefix: 'organization' })}
+           FROM memberships m JOIN "${organizations.table}" x ON x.id = m.organization_id
+          WHERE m.reviewer_id = ANY($1::uuid[]) AND m.status = '${MembershipStatus.Active}'`,
+        [reviewerIds],
+      );
+      const found = organizations.hydrate(rows, 'organization');
+      return reviewerIds.map((reviewerId) => found.find((_, i) => rows[i].reviewerId === reviewerId) ?? null);
+    }),
+    /** Each reviewer's current membership: a SUSPENDED one first, then the ACTIVE one, then the newest REQUESTED. */
+    currentMembership: () => new DataLoader<string, MembershipEntity | null>(async (reviewerIds) => {
+      const memberships = await selectEntities(
+        dataSource.manager,
+        MembershipEntity,
+        `WHERE x.reviewer_id = ANY($1::uuid[]) AND x.status <> '${MembershipStatus.Declined}'
+         ORDER BY array_position(ARRAY['${MembershipStatus.Suspended}', '${MembershipStatus.Active}', '${MembershipStatus.Requested}'], x.status),
+                  x.updated_at DESC, x.id`,
+        [reviewerIds],
+      );
+      return reviewerIds.map((reviewerId) => memberships.find((membership) => membership.reviewerId === reviewerId) ?? null);
+    }),
+    /** Whether the viewer is an ACTIVE orgAdmin member of each organisation. */
+    viewerAdministers: () => new DataLoader<string, boolean>(async (organizationIds) => {
+      if (!viewer) return organizationIds.map(() => false);
+      const rows = await queryRows<{ organizationId: string }>(
+        dataSource.manager,
+        `SELECT organization_id AS "organizationId" FROM memberships
+          WHERE reviewer_id = $1 AND organization_id = ANY($2::uuid[]) AND status = '${MembershipStatus.Active}' AND org_admin`,
+        [viewer.id, organizationIds],
+      );
+      return organizationIds.map((organizationId) => rows.some((row) => row.organizationId === organizationId));
+    }),
 
     evidencePage: () => childPages(dataSource, EvidenceEntity, 'claim_id', 'claimId', (key, param) =>
       key.stance ? `c.stance = ${param(key.stance)}` : null,

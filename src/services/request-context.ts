@@ -27,6 +27,14 @@ export interface AppServices {
   metrics: Metrics;
 }
 
+/** The signed-in reviewer as a request sees it: the account, and whether any membership of theirs is SUSPENDED. */
+export type Viewer = ReviewerEntity & { suspended: boolean };
+
+/** A reviewer as a viewer, for an account known to hold no SUSPENDED membership (one just made). */
+export function unsuspendedViewer(reviewer: ReviewerEntity): Viewer {
+  return Object.assign(reviewer, { suspended: false });
+}
+
 /** Where a request came from, as its logs and a masked error name it. */
 export interface RequestOrigin {
   /** The HTTP request's id, or the WebSocket connection's id and the operation's number. */
@@ -42,7 +50,7 @@ export interface RequestOrigin {
 export interface RequestContext {
   app: AppServices;
   /** The signed-in reviewer, read fresh from the database; null for an anonymous client. */
-  viewer: ReviewerEntity | null;
+  viewer: Viewer | null;
   loaders: Loaders;
   requestId: string;
   log: Logger;
@@ -55,7 +63,7 @@ export interface RequestContext {
 /** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
 export function createRequestContext(
   app: AppServices,
-  viewer: ReviewerEntity | null,
+  viewer: Viewer | null,
   origin: RequestOrigin = newOrigin(app.logger),
 ): RequestContext {
   return new Context(app, viewer, createLoaders(app.dataSource, viewer), origin);
@@ -73,7 +81,7 @@ class Context implements RequestContext {
 
   constructor(
     readonly app: AppServices,
-    readonly viewer: ReviewerEntity | null,
+    readonly viewer: Viewer | null,
     public loaders: Loaders,
     private readonly origin: RequestOrigin,
   ) {

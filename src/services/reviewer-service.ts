@@ -1,19 +1,25 @@
 import { z } from 'zod';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/graphql';
+import { MembershipStatus, Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/graphql';
 import { conflict, notFound, unauthenticated } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';
-import { requireRole } from '../domain/roles';
-import type { DataSource } from 'typeorm';
-import { selectEntities } from '../db/entity-rows';
-import { sqlState } from '../db/transaction';
+import { hasRole, requireRole } from '../domain/roles';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { entityRows, selectEntities } from '../db/entity-rows';
+import { queryRows, sqlState } from '../db/transaction';
+import { OrganizationEntity } from '../entities/organization.entity';
+import { redeemInvitation } from './invitation-service';
+import { fileRequest, joinWithInvitation } from './membership-service';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
-import { RequestContext, transact } from './request-context';
+import { RequestContext, transact, unsuspendedViewer, type Viewer } from './request-context';
+import { recomputeVotersVerdicts } from './trust-recompute';
 
 export interface AuthResult {
   token: string;
-  reviewer: ReviewerEntity;
+  /** The signed-in reviewer, who is the viewer for the rest of the operation. */
+  reviewer: Viewer;
 }
 
 const signUpInput = z.object({
@@ -21,9 +27,16 @@ const signUpInput = z.object({
   password,
   displayName: text(Limits.shortText),
   organization: optionalText(Limits.shortText),
+  invitationCode: optionalText(Limits.shortText),
 });
 
-/** Creates an account; the first on an empty database is an ADMIN. CONFLICT when the email is taken. */
+/**
+ * Creates an account. The first on an empty database is an ADMIN; any later one an OBSERVER,
+ * unless its invitation code makes it an ACTIVE member of the invitation's organisation with
+ * the invitation's role (BAD_USER_INPUT for a code that cannot be redeemed, and no account).
+ * Without a code, an `organization` that names an existing organisation files a request to
+ * join it; one that names nothing grants and creates nothing. CONFLICT when the email is taken.
+ */
 export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthResult> {
   const fields = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(fields.password);
@@ -32,20 +45,33 @@ export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<A
     await tx.query('SELECT pg_advisory_xact_lock(7261002)');
     const first = (await tx.count(ReviewerEntity)) === 0;
     const row = tx.create(ReviewerEntity, {
+      id: randomUUID(),
       email: fields.email,
       passwordHash,
       displayName: fields.displayName,
-      organization: fields.organization ?? null,
-      role: first ? Role.Admin : Role.Reviewer,
+      role: first ? Role.Admin : Role.Observer,
     });
     try {
-      return await tx.save(row);
+      await tx.insert(ReviewerEntity, row);
     } catch (error) {
       if (sqlState(error) === '23505') throw conflict('An account with this email already exists');
       throw error;
     }
+    if (fields.invitationCode) {
+      const invitation = await redeemInvitation(tx, fields.invitationCode, row, 'invitationCode');
+      return (await joinWithInvitation(tx, row.id, invitation, row.id)).reviewer;
+    }
+    const named = fields.organization ? await organizationNamed(tx, fields.organization) : null;
+    if (named && !first) await fileRequest(tx, row.id, named.id);
+    return readReviewer(tx, row.id);
   });
-  return { token: await ctx.app.tokens.issue(reviewer.id), reviewer };
+  return { token: await ctx.app.tokens.issue(reviewer.id), reviewer: unsuspendedViewer(reviewer) };
+}
+
+/** The organisation with this name, compared trimmed and case-insensitively; null when none. */
+async function organizationNamed(tx: EntityManager, name: string): Promise<OrganizationEntity | null> {
+  const [organization] = await selectEntities(tx, OrganizationEntity, 'WHERE lower(x.name) = lower($1)', [name.trim()]);
+  return organization ?? null;
 }
 
 /** UNAUTHENTICATED for a wrong email or password, alike, in the same time. */
@@ -58,13 +84,17 @@ export async function logIn(ctx: RequestContext, input: LogInInput): Promise<Aut
     .getOne();
   const valid = await verifyPassword(String(input.password), found?.passwordHash ?? (await decoyHash()));
   if (!found || !valid) throw unauthenticated('Wrong email or password');
-  const { passwordHash: _hidden, ...reviewer } = found;
-  return { token: await ctx.app.tokens.issue(found.id), reviewer: reviewer as ReviewerEntity };
+  const reviewer = await readViewer(ctx.app.dataSource, found.id);
+  if (!reviewer) throw unauthenticated('Wrong email or password');
+  return { token: await ctx.app.tokens.issue(found.id), reviewer };
 }
 
-/** ADMIN only. */
+/**
+ * ADMIN only. A move across the REVIEWER line changes whether the reviewer's votes count: their
+ * unpublished verdicts are recomputed in the same transaction, logged with the reason.
+ */
 export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRoleInput): Promise<ReviewerEntity> {
-  requireRole(ctx.viewer, Role.Admin);
+  const actor = requireRole(ctx.viewer, Role.Admin);
   const reviewerId = decodeGlobalId(input.reviewerId, 'Reviewer');
   return transact(ctx, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7261002)'); // the same lock as sign-up: one role change at a time
@@ -73,28 +103,47 @@ export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRol
     if (reviewer.role === Role.Admin && input.role !== Role.Admin && (await tx.countBy(ReviewerEntity, { role: Role.Admin })) === 1) {
       throw conflict('This is the last ADMIN; make another reviewer ADMIN first');
     }
+    const votedBefore = hasRole(reviewer.role, Role.Reviewer);
     reviewer.role = input.role;
-    return tx.save(reviewer);
+    const saved = await tx.save(reviewer);
+    const votes = hasRole(input.role, Role.Reviewer);
+    if (votes !== votedBefore) {
+      const reason = votes ? `A reviewer's role became ${input.role}: their votes count again` : `A reviewer's role became ${input.role}: their votes stopped counting`;
+      await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId: actor.id, reason });
+    }
+    return saved;
   });
 }
 
-/** The reviewer a bearer token names; UNAUTHENTICATED when the token is bad or its reviewer is gone. */
-export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: string): Promise<ReviewerEntity> {
-  const reviewerId = await ctx.app.tokens.verify(token);
-  const reviewer = await readReviewer(ctx.app.dataSource, reviewerId);
-  if (!reviewer) throw unauthenticated('Invalid token');
+/**
+ * The reviewer a bearer token names, read fresh with whether any membership of theirs is
+ * SUSPENDED (so a suspension or demotion counts at the next request or socket operation);
+ * UNAUTHENTICATED when the token is bad or its reviewer is gone.
+ */
+export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: string): Promise<Viewer> {
+  const viewer = await readViewer(ctx.app.dataSource, await ctx.app.tokens.verify(token));
+  if (!viewer) throw unauthenticated('Invalid token');
+  return viewer;
+}
+
+/** A reviewer as a viewer, with whether any membership of theirs is SUSPENDED; null when gone. */
+async function readViewer(dataSource: DataSource, reviewerId: string): Promise<Viewer | null> {
+  const reviewers = entityRows(dataSource, ReviewerEntity);
+  const rows = await queryRows<ObjectLiteral>(
+    dataSource.manager,
+    `SELECT ${reviewers.columns('x')},
+            EXISTS (SELECT 1 FROM memberships m WHERE m.reviewer_id = x.id AND m.status = '${MembershipStatus.Suspended}') AS suspended
+       FROM "${reviewers.table}" x WHERE x.id = $1`,
+    [reviewerId],
+  );
+  if (rows.length === 0) return null;
+  return Object.assign(reviewers.hydrate(rows)[0], { suspended: rows[0].suspended === true });
+}
+
+/** One reviewer, read in `tx`. */
+async function readReviewer(tx: EntityManager, reviewerId: string): Promise<ReviewerEntity> {
+  const [reviewer] = await selectEntities(tx, ReviewerEntity, 'WHERE x.id = $1', [reviewerId]);
   return reviewer;
-}
-
-/** One reviewer, read fresh (a request's loaders do not exist yet when its token is read). */
-async function readReviewer(dataSource: DataSource, reviewerId: string): Promise<ReviewerEntity | null> {
-  const [reviewer] = await selectEntities(dataSource.manager, ReviewerEntity, 'WHERE x.id = $1', [reviewerId]);
-  return reviewer ?? null;
-}
-
-/** Who may see a reviewer's identity: any signed-in reviewer; nobody anonymous. */
-export function canSeeReviewers(ctx: RequestContext): boolean {
-  return ctx.viewer !== null;
 }
 
 /** A reviewer's email is shown to the reviewer and to admins only. */

@@ -1,8 +1,10 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { entityRows } from '../db/entity-rows';
 import { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, VerdictStatus } from '../generated/graphql';
+import { ActivityType } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
+import { countsTowardVerdict } from '../domain/trust';
+import type { Role } from '../generated/graphql';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
 import { queryRows } from '../db/transaction';
@@ -20,11 +22,22 @@ export function verdictOf(claim: ClaimEntity): VerdictState {
     publishedAt: claim.verdictPublishedAt,
     publishedById: claim.verdictPublishedById,
     summary: claim.verdictSummary,
+    organizationCount: claim.verdictOrganizationCount,
+    explanation: claim.verdictExplanation,
   };
 }
 
 /** What a verdict change sets; version and updatedAt follow from it. */
 export type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
+
+/** A change that may move verdicts: when, by whom, the log it appends to, and why, when the system knows. */
+export interface VerdictChangeContext {
+  at: Date;
+  actorId: string | null;
+  log: NewActivity[];
+  /** Logged as the entries' reason (Activity.reason). */
+  reason?: string;
+}
 
 /**
  * Moves a locked claim's verdict to the target when anything clients see changes: version up
@@ -35,7 +48,7 @@ export async function changeVerdict(
   tx: EntityManager,
   claim: ClaimEntity,
   target: VerdictTarget,
-  change: { at: Date; actorId: string | null; log: NewActivity[] },
+  change: VerdictChangeContext,
 ): Promise<boolean> {
   const previous = verdictOf(claim);
   const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
@@ -43,7 +56,14 @@ export async function changeVerdict(
   const verdict: VerdictState = { ...target, version: previous.version + 1, updatedAt: change.at };
   const duplicates = await storeVerdict(tx, claim.id, verdict);
   Object.assign(claim, verdictColumns(verdict));
-  change.log.push({ type: ActivityType.VerdictChanged, claimId: claim.id, actorId: change.actorId, previous, verdict });
+  change.log.push({
+    type: ActivityType.VerdictChanged,
+    claimId: claim.id,
+    actorId: change.actorId,
+    previous,
+    verdict,
+    ...(change.reason ? { detail: { reason: change.reason } } : {}),
+  });
   for (const duplicate of duplicates) await changeVerdict(tx, duplicate, target, change);
   return true;
 }
@@ -61,7 +81,8 @@ async function storeVerdict(tx: EntityManager, claimId: string, verdict: Verdict
        UPDATE "${claims.table}"
           SET verdict_status = $2, verdict_rating = $3, verdict_agreement = $4, verdict_vote_count = $5,
               verdict_tally = $6::jsonb, verdict_version = $7, verdict_updated_at = $8, verdict_published_at = $9,
-              verdict_published_by_id = $10, verdict_summary = $11, updated_at = now()
+              verdict_published_by_id = $10, verdict_summary = $11, verdict_organization_count = $12,
+              verdict_explanation = $13, updated_at = now()
         WHERE id = $1
      )
      SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = $1 ORDER BY x.id FOR UPDATE`,
@@ -77,6 +98,8 @@ async function storeVerdict(tx: EntityManager, claimId: string, verdict: Verdict
       verdict.publishedAt,
       verdict.publishedById,
       verdict.summary,
+      verdict.organizationCount,
+      verdict.explanation,
     ],
   );
   return claims.hydrate(rows);
@@ -91,35 +114,45 @@ export async function ruleVerdict(
   return ruleTarget((await ballotsOf(tx, [claim.id])).get(claim.id) ?? [], policy);
 }
 
+/** A stored vote as the rule sees it, with who cast it. */
+export interface VoterBallot extends Ballot {
+  voterId: string;
+}
+
 /** The rule's verdict from given votes: unpublished, as every recomputation is. */
 export function ruleTarget(ballots: readonly Ballot[], policy: ConsensusPolicy): VerdictTarget {
   return { ...computeVerdict(ballots, policy), publishedAt: null, publishedById: null, summary: null };
 }
 
-/** The votes of claims as the verdict rule sees them, read inside the transaction. */
-export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]): Promise<Map<string, Ballot[]>> {
-  const rows = await queryRows<Ballot & { claimId: string }>(
+/**
+ * The votes of claims as the verdict rule sees them, read inside the transaction: the one place
+ * that reads who may vote (the voter's role, any SUSPENDED membership) and for which verified
+ * organisation (an ACTIVE membership of a verified organisation).
+ */
+export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]): Promise<Map<string, VoterBallot[]>> {
+  const rows = await queryRows<{ claimId: string; voterId: string; rating: Ballot['rating']; role: Role; suspended: boolean; organization: string | null }>(
     tx,
-    `SELECT v.claim_id AS "claimId", v.rating, r.organization
+    `SELECT v.claim_id AS "claimId", v.reviewer_id AS "voterId", v.rating, r.role,
+            EXISTS (SELECT 1 FROM memberships s WHERE s.reviewer_id = v.reviewer_id AND s.status = 'SUSPENDED') AS suspended,
+            (SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
+              WHERE m.reviewer_id = v.reviewer_id AND m.status = 'ACTIVE' AND o.verified) AS organization
        FROM votes v JOIN reviewers r ON r.id = v.reviewer_id
       WHERE v.claim_id = ANY($1::uuid[])`,
     [claimIds],
   );
-  const byClaim = new Map<string, Ballot[]>();
-  for (const { claimId, rating, organization } of rows) {
-    byClaim.set(claimId, [...(byClaim.get(claimId) ?? []), { rating, organization }]);
+  const byClaim = new Map<string, VoterBallot[]>();
+  for (const { claimId, voterId, rating, role, suspended, organization } of rows) {
+    let ballots = byClaim.get(claimId);
+    if (!ballots) byClaim.set(claimId, (ballots = []));
+    ballots.push({ voterId, rating, organization, counts: countsTowardVerdict({ role, suspended }) });
   }
   return byClaim;
 }
 
 /** The verdict of a new claim: UNVERIFIED, no votes, version 0. */
-export function initialVerdictColumns(at: Date): Partial<ClaimEntity> {
+export function initialVerdictColumns(at: Date, policy: ConsensusPolicy): Partial<ClaimEntity> {
   return verdictColumns({
-    status: VerdictStatus.Unverified,
-    rating: null,
-    agreement: 0,
-    voteCount: 0,
-    tally: [],
+    ...computeVerdict([], policy),
     version: 0,
     updatedAt: at,
     publishedAt: null,
@@ -140,5 +173,7 @@ function verdictColumns(verdict: VerdictState): Partial<ClaimEntity> {
     verdictPublishedAt: verdict.publishedAt,
     verdictPublishedById: verdict.publishedById,
     verdictSummary: verdict.summary,
+    verdictOrganizationCount: verdict.organizationCount,
+    verdictExplanation: verdict.explanation,
   };
 }

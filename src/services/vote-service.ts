@@ -4,17 +4,17 @@ import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
 import { ActivityType, Role, VerdictStatus, type CastVoteInput, type Rating, type RetractVoteInput } from '../generated/graphql';
-import { badInput, conflict } from '../domain/errors';
+import { badInput, conflict, forbidden } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput } from '../domain/input-rules';
-import { requireRole } from '../domain/roles';
+import { requireStanding } from '../domain/trust';
 import { appendActivity, NewActivity } from './activity-log';
 import { assertEventOpen, LockedClaim, lockClaim } from './claim-locks';
 import { policyOf } from './event-service';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
-import { changeVerdict, ruleVerdict } from './verdict-changes';
+import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { entityRows } from '../db/entity-rows';
 import { queryRows } from '../db/transaction';
@@ -25,16 +25,20 @@ const castVoteInput = z.object({
 });
 
 /**
- * REVIEWER or above. One vote per reviewer and claim: a second call replaces the first. The
- * verdict is recomputed from all the claim's votes in the same transaction, under the claim's
- * row lock, so two reviewers voting at the same instant both count.
+ * REVIEWER or above, not suspended. One vote per reviewer and claim: a second call replaces the
+ * first. The verdict is recomputed from all the claim's votes in the same transaction, under
+ * the claim's row lock, so two reviewers voting at the same instant both count. The voter's own
+ * row is locked first (FOR SHARE), so a suspension, a role change or a verification that
+ * concerns the voter waits for the vote or the vote for it, and the voter's standing is checked
+ * again under that lock: a vote that would not count is refused and nothing is written.
  */
 export async function castVote(ctx: RequestContext, input: CastVoteInput): Promise<{ vote: VoteEntity; claim: ClaimEntity }> {
-  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(castVoteInput, input);
   const evidenceIds = [...new Set((fields.evidenceIds ?? []).map((id) => decodeGlobalId(id, 'Evidence')))];
   const cast = await transact(ctx, async (tx) => {
+    await lockVoter(tx, actor.id);
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
     if (evidenceIds.length && (await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId })) !== evidenceIds.length) {
@@ -44,7 +48,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
     const vote = await replaceVote(tx, { claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, at });
     if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id, evidenceId })));
     const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
-    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log });
+    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log }, actor.id);
     return { vote, claim: locked.claim };
   });
   ctx.app.metrics.voteCast(input.rating);
@@ -53,7 +57,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
 
 /** REVIEWER or above: removes the reviewer's own vote; CONFLICT when there is none. */
 export async function retractVote(ctx: RequestContext, input: RetractVoteInput): Promise<ClaimEntity> {
-  const actor = requireRole(ctx.viewer, Role.Reviewer);
+  const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   return transact(ctx, async (tx) => {
     const locked = await lockClaim(tx, claimId);
@@ -92,13 +96,24 @@ async function replaceVote(
   return votes.hydrate(rows)[0];
 }
 
+/** Recomputes the locked claim's verdict and logs the change; with `voterId`, FORBIDDEN (before anything is kept) when that voter's vote would not count. */
 async function recomputeAndLog(
   tx: EntityManager,
   { claim, event }: LockedClaim,
   change: { at: Date; actorId: string; log: NewActivity[] },
+  voterId?: string,
 ): Promise<void> {
-  await changeVerdict(tx, claim, await ruleVerdict(tx, claim, policyOf(event)), change);
+  const ballots = (await ballotsOf(tx, [claim.id])).get(claim.id) ?? [];
+  if (voterId && !ballots.some((ballot) => ballot.voterId === voterId && ballot.counts)) {
+    throw forbidden('Your vote would not count: your role or membership no longer allows voting');
+  }
+  await changeVerdict(tx, claim, ruleTarget(ballots, policyOf(event)), change);
   await appendActivity(tx, event.id, change.log, change.at);
+}
+
+/** Locks the voter's row FOR SHARE: first of a vote's locks (see claim-locks' lock order). */
+async function lockVoter(tx: EntityManager, reviewerId: string): Promise<void> {
+  await queryRows(tx, 'SELECT 1 FROM reviewers WHERE id = $1 FOR SHARE', [reviewerId]);
 }
 
 function assertVotingOpen({ claim, event }: LockedClaim): void {

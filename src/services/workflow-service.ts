@@ -6,6 +6,7 @@ import { badInput, conflict } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, parseInput, text } from '../domain/input-rules';
 import { Actor, requireRole } from '../domain/roles';
+import { explainPublished } from '../domain/verdict-explanation';
 import { appendActivity, NewActivity } from './activity-log';
 import { LockedClaim, lockClaim, lockClaims } from './claim-locks';
 import { policyOf } from './event-service';
@@ -22,7 +23,15 @@ export async function publishVerdict(ctx: RequestContext, input: PublishVerdictI
     if (claim.verdictStatus !== VerdictStatus.Consensus) {
       throw conflict(`Only a claim in CONSENSUS can be published; this one is ${claim.verdictStatus}`);
     }
-    const published = { ...verdictOf(claim), status: VerdictStatus.Published, publishedAt: change.at, publishedById: change.actorId, summary };
+    const consensus = verdictOf(claim);
+    const published = {
+      ...consensus,
+      status: VerdictStatus.Published,
+      publishedAt: change.at,
+      publishedById: change.actorId,
+      summary,
+      explanation: explainPublished(consensus.explanation),
+    };
     await changeVerdict(tx, claim, published, change);
     change.log.push({ type: ActivityType.VerdictPublished, claimId: claim.id, actorId: change.actorId, verdict: verdictOf(claim) });
   });

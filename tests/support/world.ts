@@ -34,13 +34,49 @@ export class World {
   }
 
   private static readonly admins = new Map<string, Promise<Member>>();
+  /** Organisations by server and name: names are unique on a server, and its worlds share them. */
+  private static readonly organizations = new Map<string, Promise<string>>();
 
-  async reviewer(organization: string | null = 'Vlast.kz', role?: 'OBSERVER' | 'REVIEWER' | 'EDITOR' | 'ADMIN'): Promise<Member> {
-    const member = await signUp(this.anonymous, { displayName: `Reviewer ${organization}`, organization });
-    if (role && role !== 'REVIEWER') {
-      ok(await this.admin.api.op('SetReviewerRole', { input: { reviewerId: member.id, role } }));
+  /**
+   * A member enrolled as the trust model asks: the admin invites the email into the named
+   * organisation (verified, made on first use) with the role, and the account signs up with
+   * the code. ADMINs join as REVIEWERs and are then promoted; `null` signs up with no
+   * organisation (an OBSERVER) and is given the role by the admin.
+   */
+  async reviewer(organization: string | null = 'Vlast.kz', role: Role = 'REVIEWER'): Promise<Member> {
+    if (organization === null) {
+      const member = await signUp(this.anonymous, { displayName: 'Reviewer without organisation' });
+      if (role !== 'OBSERVER') await this.setRole(member, role);
+      return member;
     }
+    const email = newEmail();
+    const code = await this.invite(await this.organization(organization), email, role === 'ADMIN' ? 'REVIEWER' : role);
+    const member = await signUp(this.anonymous, { displayName: `Reviewer ${organization}`, invitationCode: code }, email);
+    if (role === 'ADMIN') await this.setRole(member, role);
     return member;
+  }
+
+  /** The id of the organisation with this name on the world's server, made (verified by default) by the admin on first use. */
+  organization(name: string, verified = true): Promise<string> {
+    const key = `${this.url}\n${name}`;
+    let id = World.organizations.get(key);
+    if (!id) {
+      id = this.admin.api
+        .op('CreateOrganization', { input: { name, verified, url: 'https://newsroom.example.org' } })
+        .then((response) => ok(response).createOrganization.organization.id as string);
+      World.organizations.set(key, id);
+    }
+    return id;
+  }
+
+  /** An invitation code from the admin (or `by`) into the organisation. */
+  async invite(organizationId: string, email: string, role: Role = 'REVIEWER', by: Member = this.admin, extra: Record<string, unknown> = {}): Promise<string> {
+    const data = ok(await by.api.op('InviteMember', { input: { organizationId, email, role, ...extra } }));
+    return data.inviteMember.invitation.code;
+  }
+
+  async setRole(member: Member, role: Role): Promise<void> {
+    ok(await this.admin.api.op('SetReviewerRole', { input: { reviewerId: member.id, role } }));
   }
 
   editor(organization = 'Desk'): Promise<Member> {
@@ -66,9 +102,19 @@ export class World {
   }
 }
 
-async function signUp(api: ApiClient, fields: { displayName: string; organization: string | null }): Promise<Member> {
-  const email = `r-${randomBytes(6).toString('hex')}@example.org`;
+export type Role = 'OBSERVER' | 'REVIEWER' | 'EDITOR' | 'ADMIN';
+
+/** An email no other test uses. */
+export function newEmail(): string {
+  return `r-${randomBytes(6).toString('hex')}@example.org`;
+}
+
+export async function signUp(
+  api: ApiClient,
+  fields: { displayName: string; organization?: string | null; invitationCode?: string },
+  email = newEmail(),
+): Promise<Member & { email: string }> {
   const data = ok(await api.op('SignUp', { input: { email, password: 'correct horse battery', ...fields } }));
   const token = data.signUp.token as string;
-  return { id: data.signUp.reviewer.id, token, api: api.as(token) };
+  return { id: data.signUp.reviewer.id, token, api: api.as(token), email };
 }

@@ -10,4 +10,6 @@ export const connectionResolvers = {
   EvidenceConnection: { totalCount },
   VoteConnection: { totalCount },
   VerdictChangeConnection: { totalCount },
+  OrganizationConnection: { totalCount },
+  MembershipConnection: { totalCount },
 } as Resolvers;

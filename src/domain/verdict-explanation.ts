@@ -1,0 +1,52 @@
+import { VerdictStatus } from '../generated/graphql';
+import { requiredOrganizations, type ConsensusPolicy } from './policy';
+import type { VerdictOutcome } from './verdict';
+
+/**
+ * Why a verdict's status is what it is, in one sentence: the policy's rule that decided it and
+ * what is missing, such as "3 of 3 votes, 100% FALSE, but 1 of 2 verified organisations."
+ * `uncounted` stored votes whose reviewers do not count are named at the end.
+ */
+export function explainVerdict(
+  verdict: Omit<VerdictOutcome, 'explanation'>,
+  policy: ConsensusPolicy,
+  uncounted: number,
+): string {
+  return `${decidingRule(verdict, policy)}.${uncounted > 0 ? ` ${votes(uncounted)} ${uncounted === 1 ? 'does' : 'do'} not count.` : ''}`;
+}
+
+/** A published verdict's explanation: an editor's decision on the consensus it was published from. */
+export function explainPublished(consensus: string): string {
+  return `Published by an editor; votes are closed until it is reopened. It rests on: ${consensus}`;
+}
+
+function decidingRule(verdict: Omit<VerdictOutcome, 'explanation'>, policy: ConsensusPolicy): string {
+  const { status, rating, voteCount, tally, agreement, organizationCount } = verdict;
+  const counted = voteCount <= policy.quorum ? `${voteCount} of ${policy.quorum} votes` : `${votes(voteCount)} (quorum ${policy.quorum})`;
+  const leader = `${percent(agreement)} ${rating}`;
+  const required = requiredOrganizations(policy);
+  const organizations = `${organizationCount} of ${required} verified organisations`;
+  switch (status) {
+    case VerdictStatus.Published:
+      return 'Published by an editor';
+    case VerdictStatus.Unverified:
+      return 'No votes that count yet';
+    case VerdictStatus.InReview:
+      return `${counted}: below quorum`;
+    case VerdictStatus.Consensus:
+      return required > 0 ? `${counted}, ${leader}, from ${organizations}` : `${counted}, ${leader}, at least the ${percent(policy.threshold)} threshold`;
+    case VerdictStatus.Contested:
+      if (rating === null) return `${counted}, but ${tally.filter((entry) => entry.votes === tally[0].votes).map((entry) => entry.rating).join(' and ')} tie for the lead`;
+      if (agreement < policy.threshold) return `${counted}, ${leader}, below the ${percent(policy.threshold)} threshold`;
+      return `${counted}, ${leader}, but ${organizations}`;
+  }
+}
+
+function votes(count: number): string {
+  return `${count} ${count === 1 ? 'vote' : 'votes'}`;
+}
+
+/** Rounded down to a tenth, so a share just below a threshold never reads as reaching it. */
+function percent(share: number): string {
+  return `${Math.floor(share * 1000 + 1e-6) / 10}%`;
+}

@@ -1,0 +1,51 @@
+import type { Resolvers } from '../../generated/graphql';
+import { encodeGlobalId } from '../../domain/global-id';
+import { inviteMember } from '../../services/invitation-service';
+import {
+  acceptInvitation,
+  decideMembership,
+  reinstateMember,
+  requestMembership,
+  suspendMember,
+} from '../../services/membership-service';
+import {
+  createOrganization,
+  listOrganizations,
+  organizationMemberships,
+  setOrganizationVerified,
+  visibleMembership,
+} from '../../services/organization-service';
+import { reviewerFor } from './identity';
+
+export const organizationResolvers: Resolvers = {
+  Query: {
+    organizations: (_, args, ctx) => listOrganizations(ctx, args),
+  },
+  Mutation: {
+    createOrganization: async (_, { input }, ctx) => ({ organization: await createOrganization(ctx, input) }),
+    setOrganizationVerified: (_, { input }, ctx) => setOrganizationVerified(ctx, input),
+    inviteMember: async (_, { input }, ctx) => ({ invitation: await inviteMember(ctx, input) }),
+    acceptInvitation: (_, { input }, ctx) => acceptInvitation(ctx, input),
+    requestMembership: async (_, { input }, ctx) => ({ membership: await requestMembership(ctx, input) }),
+    decideMembership: async (_, { input }, ctx) => ({ membership: await decideMembership(ctx, input) }),
+    suspendMember: (_, { input }, ctx) => suspendMember(ctx, input),
+    reinstateMember: (_, { input }, ctx) => reinstateMember(ctx, input),
+  },
+  Organization: {
+    id: (organization) => encodeGlobalId('Organization', organization.id),
+    memberCount: (organization, _, ctx) => ctx.loaders.memberCount.load(organization.id),
+    memberships: (organization, args, ctx) => organizationMemberships(ctx, organization, args),
+  },
+  Membership: {
+    id: (membership) => encodeGlobalId('Membership', membership.id),
+    organization: async (membership, _, ctx) => (await ctx.loaders.organization.load(membership.organizationId))!,
+    reviewer: (membership, _, ctx) => reviewerFor(ctx, membership.reviewerId),
+  },
+  Invitation: {
+    organization: async (invitation, _, ctx) => (await ctx.loaders.organization.load(invitation.organizationId))!,
+  },
+  Reviewer: {
+    organization: async (reviewer, _, ctx) => (await ctx.loaders.activeOrganization.load(reviewer.id))?.name ?? null,
+    membership: async (reviewer, _, ctx) => (ctx.viewer ? visibleMembership(ctx, await ctx.loaders.currentMembership.load(reviewer.id)) : null),
+  },
+};

@@ -1,0 +1,87 @@
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { selectEntities } from '../db/entity-rows';
+import { queryRows } from '../db/transaction';
+import { InvitationEntity } from '../entities/organization.entity';
+import { MembershipStatus, Role, type InviteMemberInput } from '../generated/graphql';
+import { badInput, forbidden } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
+import { email, parseInput } from '../domain/input-rules';
+import { assertInvitableRole, invitationCodeHash, invitationExpiry, invitationRedeemable, newInvitationCode, requireStanding } from '../domain/trust';
+import { lockOrganization } from './organization-service';
+import { RequestContext, transact } from './request-context';
+
+/** An invitation as inviteMember answers it: the only time its code is shown. */
+export interface IssuedInvitation {
+  code: string;
+  email: string;
+  organizationId: string;
+  role: Role;
+  orgAdmin: boolean;
+  expiresAt: Date;
+}
+
+const inviteInput = z.object({ email });
+
+/**
+ * The organisation's admins or an ADMIN, neither suspended. A single-use code bound to the email,
+ * expiring after expiresInHours (1 to 720, 72 by default); only its hash is stored.
+ */
+export async function inviteMember(ctx: RequestContext, input: InviteMemberInput): Promise<IssuedInvitation> {
+  const actor = requireStanding(ctx.viewer, Role.Observer);
+  const organizationId = decodeGlobalId(input.organizationId, 'Organization');
+  return transact(ctx, async (tx) => {
+    await lockOrganization(tx, organizationId, 'FOR SHARE');
+    const byAdmin = actor.role === Role.Admin;
+    if (!byAdmin && !(await isOrgAdmin(tx, actor.id, organizationId))) {
+      throw forbidden("Only the organisation's admins and ADMINs may invite members");
+    }
+    const role = input.role ?? Role.Reviewer;
+    assertInvitableRole(role, byAdmin);
+    const fields = parseInput(inviteInput, input);
+    const expiresAt = invitationExpiry(new Date(), input.expiresInHours);
+    const code = newInvitationCode();
+    const orgAdmin = input.orgAdmin ?? false;
+    await tx.insert(InvitationEntity, {
+      codeHash: invitationCodeHash(code),
+      organizationId,
+      email: fields.email,
+      role,
+      orgAdmin,
+      expiresAt,
+      createdById: actor.id,
+      usedAt: null,
+      usedById: null,
+    });
+    return { code, email: fields.email, organizationId, role, orgAdmin, expiresAt };
+  });
+}
+
+/**
+ * The invitation a code names, locked and marked used by `reviewerId`, when it is unused,
+ * unexpired and for `email`; BAD_USER_INPUT on `field` otherwise, without saying which.
+ */
+export async function redeemInvitation(
+  tx: EntityManager,
+  code: string,
+  reviewer: { id: string; email: string },
+  field: string,
+): Promise<InvitationEntity> {
+  const now = new Date();
+  const [invitation] = await selectEntities(tx, InvitationEntity, 'WHERE x.code_hash = $1 FOR UPDATE', [invitationCodeHash(String(code))]);
+  if (!invitation || !invitationRedeemable(invitation, reviewer.email, now)) {
+    throw badInput('This invitation code is not valid: it may be mistyped, used, expired or for another email', field);
+  }
+  await tx.update(InvitationEntity, { id: invitation.id }, { usedAt: now, usedById: reviewer.id });
+  return invitation;
+}
+
+/** Whether the reviewer is an ACTIVE orgAdmin member of the organisation, read in `tx`. */
+export async function isOrgAdmin(tx: EntityManager, reviewerId: string, organizationId: string): Promise<boolean> {
+  const rows = await queryRows(
+    tx,
+    `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND organization_id = $2 AND status = '${MembershipStatus.Active}' AND org_admin`,
+    [reviewerId, organizationId],
+  );
+  return rows.length > 0;
+}

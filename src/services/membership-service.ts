@@ -1,0 +1,214 @@
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { selectEntities } from '../db/entity-rows';
+import { queryRows, sqlState } from '../db/transaction';
+import { MembershipEntity, type InvitationEntity, type OrganizationEntity } from '../entities/organization.entity';
+import { ReviewerEntity } from '../entities/reviewer.entity';
+import {
+  MembershipStatus,
+  Role,
+  type AcceptInvitationInput,
+  type DecideMembershipInput,
+  type ReinstateMemberInput,
+  type RequestMembershipInput,
+  type SuspendMemberInput,
+} from '../generated/graphql';
+import { conflict, forbidden, notFound } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
+import { Limits, parseInput, text } from '../domain/input-rules';
+import { requireRole } from '../domain/roles';
+import { roleAfterApproval, roleAfterJoining } from '../domain/trust';
+import { redeemInvitation } from './invitation-service';
+import { administers, lockOrganization } from './organization-service';
+import { RequestContext, transact } from './request-context';
+import { recomputeVotersVerdicts } from './trust-recompute';
+
+/** A membership after a change of its status, and how many unpublished verdicts that moved. */
+export interface MembershipChange {
+  membership: MembershipEntity;
+  recomputedClaimCount: number;
+}
+
+/** A membership taken up with an invitation, and the reviewer as it now is (its role may have risen). */
+export interface JoinedMembership {
+  membership: MembershipEntity;
+  reviewer: ReviewerEntity;
+}
+
+const suspendInput = z.object({ reason: text(Limits.longText) });
+
+/**
+ * Signed in, with no ACTIVE membership: redeems an invitation sent to the reviewer's email and
+ * joins its organisation with the higher of the reviewer's role and the invitation's.
+ */
+export async function acceptInvitation(ctx: RequestContext, input: AcceptInvitationInput): Promise<JoinedMembership> {
+  const viewer = requireRole(ctx.viewer, Role.Observer);
+  return transact(ctx, async (tx) => {
+    const invitation = await redeemInvitation(tx, input.code, ctx.viewer!, 'code');
+    return joinWithInvitation(tx, viewer.id, invitation, viewer.id);
+  });
+}
+
+/**
+ * Makes the reviewer an ACTIVE member of a redeemed invitation's organisation (CONFLICT when
+ * already an ACTIVE member of one), raises their role to the invitation's, and recomputes the
+ * verdicts their votes bear on. In the caller's transaction: signUp's or acceptInvitation's.
+ */
+export async function joinWithInvitation(
+  tx: EntityManager,
+  reviewerId: string,
+  invitation: InvitationEntity,
+  actorId: string,
+): Promise<JoinedMembership> {
+  const organization = await lockOrganization(tx, invitation.organizationId, 'FOR SHARE');
+  const reviewer = await lockReviewer(tx, reviewerId);
+  await assertNoActiveMembership(tx, reviewer.id);
+  const [row] = await queryRows<{ id: string }>(
+    tx,
+    `INSERT INTO memberships AS m (organization_id, reviewer_id, status, org_admin) VALUES ($1, $2, '${MembershipStatus.Active}', $3)
+     ON CONFLICT (reviewer_id, organization_id) DO UPDATE SET status = excluded.status, org_admin = excluded.org_admin, updated_at = now()
+     RETURNING m.id`,
+    [organization.id, reviewer.id, invitation.orgAdmin],
+  );
+  reviewer.role = roleAfterJoining(reviewer.role, invitation.role);
+  await tx.update(ReviewerEntity, { id: reviewer.id }, { role: reviewer.role });
+  await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
+  return { membership: await readMembership(tx, row.id), reviewer };
+}
+
+/** Signed in, with no ACTIVE membership: asks to join. CONFLICT when a request is pending there or the reviewer is suspended there. */
+export async function requestMembership(ctx: RequestContext, input: RequestMembershipInput): Promise<MembershipEntity> {
+  const viewer = requireRole(ctx.viewer, Role.Observer);
+  const organizationId = decodeGlobalId(input.organizationId, 'Organization');
+  return transact(ctx, async (tx) => {
+    await lockOrganization(tx, organizationId, 'FOR SHARE');
+    await lockReviewer(tx, viewer.id);
+    await assertNoActiveMembership(tx, viewer.id);
+    return fileRequest(tx, viewer.id, organizationId);
+  });
+}
+
+/** A REQUESTED membership, new or from a declined one; CONFLICT when one is pending or SUSPENDED. In the caller's transaction. */
+export async function fileRequest(tx: EntityManager, reviewerId: string, organizationId: string): Promise<MembershipEntity> {
+  const [existing] = await selectEntities(tx, MembershipEntity, 'WHERE x.reviewer_id = $1 AND x.organization_id = $2 FOR UPDATE', [
+    reviewerId,
+    organizationId,
+  ]);
+  if (existing?.status === MembershipStatus.Requested) throw conflict('You have already asked to join this organisation');
+  if (existing?.status === MembershipStatus.Suspended) throw conflict("You are suspended in this organisation; ask its admins to reinstate you");
+  if (existing) return setStatus(tx, existing, MembershipStatus.Requested);
+  return tx.save(tx.create(MembershipEntity, { organizationId, reviewerId, status: MembershipStatus.Requested, orgAdmin: false }));
+}
+
+/**
+ * The organisation's admins or an ADMIN: approves a REQUESTED membership (ACTIVE; an OBSERVER
+ * becomes a REVIEWER; their verdicts are recomputed) or declines it (DECLINED). Of two admins
+ * deciding at once, the second finds it decided: CONFLICT.
+ */
+export async function decideMembership(ctx: RequestContext, input: DecideMembershipInput): Promise<MembershipEntity> {
+  return changeMembership(ctx, input.membershipId, async (tx, { membership, reviewer, organization }, actorId) => {
+    if (membership.status !== MembershipStatus.Requested) throw conflict(`The membership is ${membership.status}, not REQUESTED`);
+    if (!input.approve) return setStatus(tx, membership, MembershipStatus.Declined);
+    await assertNoActiveMembership(tx, reviewer.id);
+    const approved = await setStatus(tx, membership, MembershipStatus.Active);
+    const role = roleAfterApproval(reviewer.role);
+    if (role !== reviewer.role) await tx.update(ReviewerEntity, { id: reviewer.id }, { role });
+    await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
+    return approved;
+  });
+}
+
+/**
+ * The organisation's admins or an ADMIN: an ACTIVE member becomes SUSPENDED, and their votes
+ * stop counting at once: every unpublished verdict they voted on is recomputed, logged with the
+ * reason. CONFLICT when the membership is not ACTIVE.
+ */
+export async function suspendMember(ctx: RequestContext, input: SuspendMemberInput): Promise<MembershipChange> {
+  const { reason } = parseInput(suspendInput, input);
+  let recomputedClaimCount = 0;
+  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId) => {
+    if (membership.status !== MembershipStatus.Active) throw conflict(`Only an ACTIVE member can be suspended; this membership is ${membership.status}`);
+    const suspended = await setStatus(tx, membership, MembershipStatus.Suspended);
+    recomputedClaimCount = await recomputeVotersVerdicts(tx, [membership.reviewerId], {
+      at: new Date(),
+      actorId,
+      reason: `A member of ${organization.name} was suspended and their votes stopped counting: ${reason}`,
+    });
+    return suspended;
+  });
+  return { membership, recomputedClaimCount };
+}
+
+/** The organisation's admins or an ADMIN: a SUSPENDED member becomes ACTIVE again and their votes count again. */
+export async function reinstateMember(ctx: RequestContext, input: ReinstateMemberInput): Promise<MembershipChange> {
+  let recomputedClaimCount = 0;
+  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId) => {
+    if (membership.status !== MembershipStatus.Suspended) throw conflict(`Only a SUSPENDED member can be reinstated; this membership is ${membership.status}`);
+    await assertNoActiveMembership(tx, membership.reviewerId);
+    const reinstated = await setStatus(tx, membership, MembershipStatus.Active);
+    recomputedClaimCount = await recomputeVotersVerdicts(tx, [membership.reviewerId], {
+      at: new Date(),
+      actorId,
+      reason: `A member of ${organization.name} was reinstated and their votes count again`,
+    });
+    return reinstated;
+  });
+  return { membership, recomputedClaimCount };
+}
+
+interface LockedMembership {
+  membership: MembershipEntity;
+  reviewer: ReviewerEntity;
+  organization: OrganizationEntity;
+}
+
+/**
+ * A change to one membership by the organisation's admins or an ADMIN (FORBIDDEN for anyone
+ * else, NOT_FOUND when there is no such membership), with its organisation, reviewer and row
+ * locked in the lock order of claim-locks.
+ */
+async function changeMembership(
+  ctx: RequestContext,
+  membershipId: string,
+  change: (tx: EntityManager, locked: LockedMembership, actorId: string) => Promise<MembershipEntity>,
+): Promise<MembershipEntity> {
+  const actor = requireRole(ctx.viewer, Role.Observer);
+  const id = decodeGlobalId(membershipId, 'Membership');
+  const found = await ctx.loaders.membership.load(id);
+  if (!found) throw notFound('Membership');
+  if (!(await administers(ctx, found.organizationId))) throw forbidden("Only the organisation's admins and ADMINs may change its members");
+  return transact(ctx, async (tx) => {
+    const organization = await lockOrganization(tx, found.organizationId, 'FOR SHARE');
+    const reviewer = await lockReviewer(tx, found.reviewerId);
+    const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1 FOR UPDATE', [id]);
+    return change(tx, { membership, reviewer, organization }, actor.id);
+  });
+}
+
+/** CONFLICT when the reviewer is already an ACTIVE member of an organisation (one at a time). */
+async function assertNoActiveMembership(tx: EntityManager, reviewerId: string): Promise<void> {
+  const active = await queryRows(tx, `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND status = '${MembershipStatus.Active}'`, [reviewerId]);
+  if (active.length > 0) throw conflict('The reviewer is already an ACTIVE member of an organisation; one at a time');
+}
+
+async function setStatus(tx: EntityManager, membership: MembershipEntity, status: MembershipStatus): Promise<MembershipEntity> {
+  membership.status = status;
+  try {
+    return await tx.save(membership);
+  } catch (error) {
+    if (sqlState(error) === '23505') throw conflict('The reviewer is already an ACTIVE member of an organisation; one at a time');
+    throw error;
+  }
+}
+
+/** A reviewer's row locked FOR UPDATE: whether their votes count is about to change. */
+async function lockReviewer(tx: EntityManager, reviewerId: string): Promise<ReviewerEntity> {
+  const [reviewer] = await selectEntities(tx, ReviewerEntity, 'WHERE x.id = $1 FOR UPDATE', [reviewerId]);
+  if (!reviewer) throw notFound('Reviewer');
+  return reviewer;
+}
+
+async function readMembership(tx: EntityManager, id: string): Promise<MembershipEntity> {
+  const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1', [id]);
+  return membership;
+}

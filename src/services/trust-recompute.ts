@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import { selectEntities } from '../db/entity-rows';
+import { queryRows } from '../db/transaction';
+import { BreakingEventEntity } from '../entities/breaking-event.entity';
+import { ClaimEntity } from '../entities/claim.entity';
+import { ActivityType, VerdictStatus } from '../generated/graphql';
+import { appendActivity, type NewActivity } from './activity-log';
+import { policyOf } from './event-service';
+import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
+
+/** A change of who may vote, as the log of every verdict it moves records it. */
+export interface TrustChange {
+  at: Date;
+  actorId: string;
+  /** Activity.reason of each VERDICT_CHANGED entry: public, so it names no reviewer. */
+  reason: string;
+}
+
+/**
+ * Recomputes every unpublished verdict that the reviewers' votes bear on, in the caller's
+ * transaction, after the caller has changed whether (or for which organisation) those votes
+ * count and has locked the reviewers' rows. Follows the lock order of claim-locks: the events
+ * FOR SHARE in id order, then the claims FOR UPDATE in id order (published ones too, so that a
+ * claim reopened meanwhile is seen as it now is), then each event's log head, last. Returns the
+ * number of verdicts that changed, duplicates included (one VERDICT_CHANGED entry each).
+ */
+export async function recomputeVotersVerdicts(tx: EntityManager, reviewerIds: readonly string[], change: TrustChange): Promise<number> {
+  if (reviewerIds.length === 0) return 0;
+  const voted = await queryRows<{ claimId: string; eventId: string }>(
+    tx,
+    `SELECT DISTINCT c.id AS "claimId", c.event_id AS "eventId"
+       FROM votes v JOIN claims c ON c.id = v.claim_id
+      WHERE v.reviewer_id = ANY($1::uuid[])`,
+    [reviewerIds],
+  );
+  if (voted.length === 0) return 0;
+  const eventIds = [...new Set(voted.map((claim) => claim.eventId))].sort();
+  const events = await selectEntities(tx, BreakingEventEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR SHARE', [eventIds]);
+  const claims = await selectEntities(tx, ClaimEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR UPDATE', [voted.map((claim) => claim.claimId)]);
+  const open = claims.filter((claim) => !claim.duplicateOfId && claim.verdictStatus !== VerdictStatus.Published);
+  const ballots = await ballotsOf(tx, open.map((claim) => claim.id));
+  const eventById = new Map(events.map((event) => [event.id, event]));
+  const logs = new Map<string, NewActivity[]>(eventIds.map((eventId) => [eventId, []]));
+  for (const claim of open) {
+    const event = eventById.get(claim.eventId)!;
+    const target = ruleTarget(ballots.get(claim.id) ?? [], policyOf(event));
+    await changeVerdict(tx, claim, target, { at: change.at, actorId: change.actorId, log: logs.get(event.id)!, reason: change.reason });
+  }
+  let changed = 0;
+  for (const [eventId, log] of logs) {
+    changed += log.filter((entry) => entry.type === ActivityType.VerdictChanged).length;
+    await appendActivity(tx, eventId, log, change.at);
+  }
+  return changed;
+}
