@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiClient, ok } from '../support/client';
 import { expectRefused } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
-import { Member, World } from '../support/world';
+import { Member, signUp, World } from '../support/world';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,10 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-/** A reviewer signed up with a known email, to check who may see it. */
+/** A reviewer invited into the organisation and signed up with a known email, to check who may see it. */
 async function signUpWithEmail(world: World, organization: string): Promise<Member & { email: string }> {
   const email = `known-${randomBytes(6).toString('hex')}@example.org`;
-  const input = { email, password: 'correct horse battery', displayName: `Reviewer of ${organization}`, organization };
+  const invitationCode = await world.invite(await world.organization(organization), email);
+  const input = { email, password: 'correct horse battery', displayName: `Reviewer of ${organization}`, invitationCode };
   const { signUp } = ok(await world.anonymous.op('SignUp', { input }));
   expect(signUp.reviewer).toMatchObject({ role: 'REVIEWER', email, organization });
   return { id: signUp.reviewer.id, token: signUp.token, api: world.anonymous.as(signUp.token), email };
@@ -49,12 +50,14 @@ const identities = /* GraphQL */ `
   }
 `;
 
-test('the first account is the ADMIN; every later one is a REVIEWER', async () => {
+test('the first account is the ADMIN; every later one is an OBSERVER unless an invitation gives it a role', async () => {
   const world = await World.create(server.url);
   expect(ok(await world.admin.api.op('Viewer')).viewer.role).toBe('ADMIN');
 
-  const later = await signUpWithEmail(world, 'Azattyq');
-  expect(ok(await later.api.op('Viewer')).viewer.role).toBe('REVIEWER');
+  const uninvited = await signUp(world.anonymous, { displayName: 'Walk-in', organization: 'Azattyq' });
+  expect(ok(await uninvited.api.op('Viewer')).viewer).toMatchObject({ role: 'OBSERVER', organization: null });
+  const invited = await signUpWithEmail(world, 'Azattyq');
+  expect(ok(await invited.api.op('Viewer')).viewer.role).toBe('REVIEWER');
   expect(ok(await world.admin.api.op('Viewer')).viewer.role).toBe('ADMIN');
 });
 

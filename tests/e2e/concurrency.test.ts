@@ -1,6 +1,6 @@
 import { computeVerdict } from '../../src/domain/verdict';
 import { decodeCursor } from '../../src/domain/cursor';
-import { ApiClient, ok } from '../support/client';
+import { ApiClient, errorCode, ok } from '../support/client';
 import { startTestServer, TestServer } from '../support/test-server';
 import { Member, World } from '../support/world';
 
@@ -93,7 +93,7 @@ test('30 reviewers of 3 organisations voting and re-voting on 10 claims at once 
       claim.votes.edges.map((edge: { node: { reviewer: { id: string }; rating: string } }) => [edge.node.reviewer.id, edge.node.rating]),
     );
     expect(stored).toEqual(expectedVotes);
-    const ballots = [...expectedVotes].map(([id, rating]) => ({ rating: rating as (typeof ratings)[number], organization: organizationOf.get(id)! }));
+    const ballots = [...expectedVotes].map(([id, rating]) => ({ rating: rating as (typeof ratings)[number], counts: true, organization: organizationOf.get(id)! }));
     const expected = computeVerdict(ballots, { quorum: 3, threshold: 0.6, minOrganizations: 2 });
     expect(claim.verdict).toMatchObject({
       status: expected.status,
@@ -119,4 +119,72 @@ test('30 reviewers of 3 organisations voting and re-voting on 10 claims at once 
     `concurrency: ${acknowledged} votes and retractions by 30 reviewers on 10 claims; ${log.length} log entries; ` +
       `a follower saw ${followed.length}, in order; statuses ${JSON.stringify(statuses)}`,
   );
+});
+
+test('votes cast while members are suspended and reinstated leave every verdict equal to the rule applied to the counted votes', async () => {
+  const world = await World.create(server.url);
+  const editor = await world.editor();
+  const policy = { quorum: 3, threshold: 0.6, minOrganizations: 2 };
+  const eventId = await world.openEvent(editor, policy);
+  const claimIds: string[] = [];
+  for (let i = 0; i < 6; i++) claimIds.push(await world.submitClaim(editor, eventId, `Claim ${i} about the curfew`));
+  const reviewers: (Member & { organization: string; membershipId: string })[] = [];
+  for (let i = 0; i < 12; i++) {
+    const organization = organizations[i % 3];
+    const member = await world.reviewer(organization);
+    const membershipId = ok(await member.api.op('ViewerMembership')).viewer.membership.id;
+    reviewers.push({ ...member, organization, membershipId });
+  }
+  const suspendedAtEnd = new Set<string>();
+  const finalVotes = new Map<string, Map<string, string>>(claimIds.map((id) => [id, new Map()]));
+  let refused = 0;
+
+  // Every reviewer votes on every claim twice over while the admin suspends four of them,
+  // reinstates two, and suspends one of those again.
+  const voting = reviewers.map(async (reviewer, r) => {
+    const next = random(100 + r);
+    for (const round of [0, 1]) {
+      for (const claimId of claimIds) {
+        const rating = next() < 0.7 ? 'FALSE' : ratings[Math.floor(next() * ratings.length)];
+        if (round === 1 && next() < 0.5) continue;
+        const response = await reviewer.api.op('CastVote', { input: { claimId, rating } });
+        if (errorCode(response) === 'FORBIDDEN') refused++;
+        else finalVotes.get(claimId)!.set(reviewer.id, ok(response).castVote.vote.rating);
+      }
+    }
+  });
+  const trust = (async () => {
+    const act = async (operation: string, reviewer: (typeof reviewers)[number]) => {
+      const input = operation === 'SuspendMember' ? { membershipId: reviewer.membershipId, reason: 'Concurrency check' } : { membershipId: reviewer.membershipId };
+      ok(await world.admin.api.op(operation, { input }));
+      if (operation === 'SuspendMember') suspendedAtEnd.add(reviewer.id);
+      else suspendedAtEnd.delete(reviewer.id);
+    };
+    for (const r of [0, 4, 8, 5]) await act('SuspendMember', reviewers[r]);
+    for (const r of [4, 8]) await act('ReinstateMember', reviewers[r]);
+    await act('SuspendMember', reviewers[8]);
+  })();
+  await Promise.all([...voting, trust]);
+
+  for (const claimId of claimIds) {
+    const claim = ok(await editor.api.op('ClaimDetail', { id: claimId })).claim;
+    const stored = new Map<string, string>(
+      claim.votes.edges.map((edge: { node: { reviewer: { id: string }; rating: string } }) => [edge.node.reviewer.id, edge.node.rating]),
+    );
+    expect(stored).toEqual(finalVotes.get(claimId));
+    const ballots = [...stored].map(([id, rating]) => ({
+      rating: rating as (typeof ratings)[number],
+      counts: !suspendedAtEnd.has(id),
+      organization: reviewers.find((reviewer) => reviewer.id === id)!.organization,
+    }));
+    const expected = computeVerdict(ballots, policy);
+    expect(claim.verdict).toMatchObject({ status: expected.status, rating: expected.rating, voteCount: expected.voteCount, tally: expected.tally });
+    expect(ok(await editor.api.op('ClaimTrust', { id: claimId })).claim.verdict).toMatchObject({
+      organizationCount: expected.organizationCount,
+      explanation: expected.explanation,
+    });
+    const versions = claim.history.edges.map((edge: { node: { verdict: { version: number } } }) => edge.node.verdict.version);
+    expect(versions).toEqual(versions.map((_: number, i: number) => i + 1));
+  }
+  console.log(`concurrency with suspensions: ${refused} votes refused from suspended members; ${suspendedAtEnd.size} suspended at the end`);
 });

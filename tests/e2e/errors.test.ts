@@ -321,7 +321,7 @@ describe('BAD_USER_INPUT', () => {
     expectRefused(await signUp({ displayName: '' }), 'BAD_USER_INPUT');
 
     expectRefused(await api.op('LogIn', { input: { email, password: '1234567' } }), 'UNAUTHENTICATED');
-    expect(ok(await signUp({ password: '12345678' })).signUp.reviewer.role).toBe('REVIEWER');
+    expect(ok(await signUp({ password: '12345678' })).signUp.reviewer.role).toBe('OBSERVER');
   });
 
   test('a policy out of range is refused by openEvent and updateEvent', async () => {
