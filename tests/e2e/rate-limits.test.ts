@@ -265,3 +265,35 @@ test('after the window passes, a refused client is admitted again, and expired c
     await b.stop();
   }
 });
+
+test('issuing and redeeming invitations count against the limits: an org admin past their mutation limit, an address past its own', async () => {
+  const strict = await startTestServer({ TRUST_PROXY: '1', RATE_LIMIT_MUTATIONS_PER_REVIEWER: '4', RATE_LIMIT_MUTATIONS_PER_IP: '5' });
+  try {
+    // Built from 127.0.0.1: four mutations of that address's five.
+    const world = await World.create(strict.url);
+    const organizationId = await world.organization('Invites');
+    const email = `oa-${randomBytes(6).toString('hex')}@example.org`;
+    const invitationCode = await world.invite(organizationId, email, 'REVIEWER', world.admin, { orgAdmin: true });
+    const orgAdmin = ok(await new ApiClient(strict.url).op('SignUp', { input: { email, password, displayName: 'Org admin', invitationCode } })).signUp;
+    const orgAdminApi = new ApiClient(strict.url, orgAdmin.token);
+
+    const issuing = newAddress();
+    const invite = () => opFrom(orgAdminApi, issuing, 'InviteMember', { input: { organizationId, email: `i-${randomBytes(4).toString('hex')}@example.org` } });
+    const issued: GraphQLResponse[] = [];
+    for (let i = 0; i < 5; i++) issued.push(await invite());
+    expect(codesOf(issued)).toEqual(['ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
+    expectRateLimited(issued[4]);
+
+    const guessing = newAddress();
+    const guess = () =>
+      opFrom(new ApiClient(strict.url), guessing, 'SignUp', {
+        input: { email: `g-${randomBytes(4).toString('hex')}@example.org`, password, displayName: 'Guess', invitationCode: randomBytes(32).toString('base64url') },
+      });
+    const guesses: GraphQLResponse[] = [];
+    for (let i = 0; i < 6; i++) guesses.push(await guess());
+    expect(codesOf(guesses)).toEqual([...Array(5).fill('BAD_USER_INPUT'), 'RATE_LIMITED']);
+    console.log(`invitations: 5 inviteMember by one org admin (limit 4) -> ${JSON.stringify(tally(codesOf(issued)))}; 6 guessed codes from one address (limit 5) -> ${JSON.stringify(tally(codesOf(guesses)))}`);
+  } finally {
+    await strict.stop();
+  }
+});
