@@ -23,9 +23,10 @@ export function explainPublished(consensus: string): string {
 function decidingRule(verdict: Omit<VerdictOutcome, 'explanation'>, policy: ConsensusPolicy): string {
   const { status, rating, voteCount, tally, agreement, organizationCount } = verdict;
   const counted = voteCount <= policy.quorum ? `${voteCount} of ${policy.quorum} votes` : `${votes(voteCount)} (quorum ${policy.quorum})`;
-  const leader = `${percent(agreement)} ${rating}`;
+  const leader = `${percent(agreement, 'down')} ${rating}`;
   const required = requiredOrganizations(policy);
-  const organizations = `${organizationCount} of ${required} verified organisations`;
+  const organizations =
+    organizationCount <= required ? `${organizationCount} of ${required} verified organisations` : `${organizationCount} verified organisations (${required} needed)`;
   switch (status) {
     case VerdictStatus.Published:
       return 'Published by an editor';
@@ -34,10 +35,10 @@ function decidingRule(verdict: Omit<VerdictOutcome, 'explanation'>, policy: Cons
     case VerdictStatus.InReview:
       return `${counted}: below quorum`;
     case VerdictStatus.Consensus:
-      return required > 0 ? `${counted}, ${leader}, from ${organizations}` : `${counted}, ${leader}, at least the ${percent(policy.threshold)} threshold`;
+      return required > 0 ? `${counted}, ${leader}, from ${organizations}` : `${counted}, ${leader}, at least the ${percent(policy.threshold, 'down')} threshold`;
     case VerdictStatus.Contested:
-      if (rating === null) return `${counted}, but ${tally.filter((entry) => entry.votes === tally[0].votes).map((entry) => entry.rating).join(' and ')} tie for the lead`;
-      if (agreement < policy.threshold) return `${counted}, ${leader}, below the ${percent(policy.threshold)} threshold`;
+      if (rating === null) return `${counted}, but ${listed(tally.filter((entry) => entry.votes === tally[0].votes).map((entry) => entry.rating))} tie for the lead`;
+      if (agreement < policy.threshold) return `${counted}, ${leader}, below the ${percent(policy.threshold, 'up')} threshold`;
       return `${counted}, ${leader}, but ${organizations}`;
   }
 }
@@ -46,7 +47,17 @@ function votes(count: number): string {
   return `${count} ${count === 1 ? 'vote' : 'votes'}`;
 }
 
-/** Rounded down to a tenth, so a share just below a threshold never reads as reaching it. */
-function percent(share: number): string {
-  return `${Math.floor(share * 1000 + 1e-6) / 10}%`;
+/**
+ * A share as a percentage to a tenth, rounded the way that keeps the sentence true: a share
+ * just below a threshold reads below it (the share down, the threshold up), and one that reaches
+ * it reads as reaching it (both down).
+ */
+function percent(share: number, rounding: 'down' | 'up'): string {
+  const tenths = rounding === 'down' ? Math.floor(share * 1000 + 1e-6) : Math.ceil(share * 1000 - 1e-6);
+  return `${tenths / 10}%`;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

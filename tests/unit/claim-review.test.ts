@@ -22,6 +22,8 @@ function publishedClaim(change: Partial<ReviewedClaim> = {}, verdict: Partial<Re
       agreement: 1,
       voteCount: 3,
       tally: [{ rating: Rating.False, votes: 3 }],
+      organizationCount: 2,
+      explanation: 'Published by an editor; votes are closed until it is reopened. It rests on: 3 of 3 votes, 100% FALSE, from 2 of 2 verified organisations.',
       version: 4,
       updatedAt: publishedAt,
       publishedAt,

@@ -1,22 +1,18 @@
 import { Rating, VerdictStatus } from '../../src/generated/graphql';
 import { DEFAULT_POLICY, type ConsensusPolicy } from '../../src/domain/policy';
-import {
-  computeVerdict,
-  normalizeOrganization,
-  outcomeChanged,
-  type Ballot,
-  type VerdictOutcome,
-  type VerdictState,
-} from '../../src/domain/verdict';
+import { computeVerdict, outcomeChanged, type Ballot, type VerdictOutcome, type VerdictState } from '../../src/domain/verdict';
 
 const { True, MostlyTrue, Mixed, Misleading, MostlyFalse, False, Unverifiable } = Rating;
 
-/** `count` votes for one rating, all cast by reviewers of `organization`. */
+/** `count` counted votes for one rating, all cast by members of the verified organisation `organization`. */
 function votes(count: number, rating: Rating, organization: string | null = null): Ballot[] {
-  return Array.from({ length: count }, () => ({ rating, organization }));
+  return Array.from({ length: count }, () => vote(rating, organization));
 }
 
-const vote = (rating: Rating, organization: string | null = null): Ballot => ({ rating, organization });
+const vote = (rating: Rating, organization: string | null = null): Ballot => ({ rating, counts: true, organization });
+
+/** The same votes cast by reviewers whose votes do not count (OBSERVER or suspended). */
+const uncounted = (ballots: Ballot[]): Ballot[] => ballots.map((ballot) => ({ ...ballot, counts: false }));
 
 const policy = (change: Partial<ConsensusPolicy> = {}): ConsensusPolicy => ({ ...DEFAULT_POLICY, ...change });
 
@@ -104,49 +100,37 @@ describe('computeVerdict: distinct organisations behind the agreed rating', () =
   test.each<{ name: string; ballots: Ballot[]; minOrganizations: number; status: VerdictStatus }>([
     {
       name: 'm=2, both agreeing voters from one organisation',
-      ballots: [...votes(2, True, 'Factcheck.kz'), vote(False, 'StopFake')],
+      ballots: [...votes(2, True, 'org-factcheck'), vote(False, 'org-stopfake')],
       minOrganizations: 2,
       status: VerdictStatus.Contested,
     },
     {
       name: 'm=2, agreeing voters from two organisations',
-      ballots: [vote(True, 'Factcheck.kz'), vote(True, 'StopFake'), vote(False, 'Vlast')],
+      ballots: [vote(True, 'org-factcheck'), vote(True, 'org-stopfake'), vote(False, 'org-vlast')],
       minOrganizations: 2,
       status: VerdictStatus.Consensus,
     },
     {
-      name: 'm=2, organisations differing only by case and surrounding whitespace count as one',
-      ballots: [vote(True, 'Factcheck.kz'), vote(True, '  FACTCHECK.KZ\t'), vote(True, 'factcheck.kz')],
-      minOrganizations: 2,
-      status: VerdictStatus.Contested,
-    },
-    {
       name: 'm=2, a reviewer with no organisation counts toward none',
-      ballots: [vote(True, 'Factcheck.kz'), vote(True, null), vote(True, null)],
-      minOrganizations: 2,
-      status: VerdictStatus.Contested,
-    },
-    {
-      name: 'm=2, a blank organisation counts toward none',
-      ballots: [vote(True, 'Factcheck.kz'), vote(True, '   '), vote(True, '')],
+      ballots: [vote(True, 'org-factcheck'), vote(True, null), vote(True, null)],
       minOrganizations: 2,
       status: VerdictStatus.Contested,
     },
     {
       name: 'm=2, dissenting voters do not lend their organisation',
-      ballots: [...votes(3, True, 'Factcheck.kz'), vote(False, 'StopFake')],
+      ballots: [...votes(3, True, 'org-factcheck'), vote(False, 'org-stopfake')],
       minOrganizations: 2,
       status: VerdictStatus.Contested,
     },
     {
       name: 'm=3 with three organisations among the agreeing voters',
-      ballots: [vote(False, 'A'), vote(False, 'B'), vote(False, 'c'), vote(False, 'C ')],
+      ballots: [vote(False, 'org-a'), vote(False, 'org-b'), vote(False, 'org-c'), vote(False, 'org-c')],
       minOrganizations: 3,
       status: VerdictStatus.Consensus,
     },
     {
       name: 'm=3 with only two organisations among the agreeing voters',
-      ballots: [vote(False, 'A'), vote(False, 'B'), vote(False, 'b'), vote(False, null)],
+      ballots: [vote(False, 'org-a'), vote(False, 'org-b'), vote(False, 'org-b'), vote(False, null)],
       minOrganizations: 3,
       status: VerdictStatus.Contested,
     },
@@ -158,19 +142,19 @@ describe('computeVerdict: distinct organisations behind the agreed rating', () =
     },
     {
       name: 'm=1 is met by a single organisation',
-      ballots: votes(3, True, 'Factcheck.kz'),
+      ballots: votes(3, True, 'org-factcheck'),
       minOrganizations: 1,
       status: VerdictStatus.Consensus,
     },
     {
       name: 'm=2 cannot rescue agreement below the threshold',
-      ballots: [vote(True, 'A'), vote(True, 'B'), vote(False, 'C'), vote(Mixed, 'D')],
+      ballots: [vote(True, 'org-a'), vote(True, 'org-b'), vote(False, 'org-c'), vote(Mixed, 'org-d')],
       minOrganizations: 2,
       status: VerdictStatus.Contested,
     },
     {
       name: 'm=2 does not matter below quorum',
-      ballots: [vote(True, 'A'), vote(True, 'A')],
+      ballots: [vote(True, 'org-a'), vote(True, 'org-a')],
       minOrganizations: 2,
       status: VerdictStatus.InReview,
     },
@@ -179,7 +163,7 @@ describe('computeVerdict: distinct organisations behind the agreed rating', () =
   });
 
   test('an organisation failing m still leaves the rating and agreement as counted', () => {
-    const outcome = computeVerdict(votes(3, True, 'Factcheck.kz'), policy({ minOrganizations: 2 }));
+    const outcome = computeVerdict(votes(3, True, 'org-factcheck'), policy({ minOrganizations: 2 }));
 
     expect(outcome).toEqual({
       status: VerdictStatus.Contested,
@@ -187,7 +171,115 @@ describe('computeVerdict: distinct organisations behind the agreed rating', () =
       agreement: 1,
       voteCount: 3,
       tally: [{ rating: True, votes: 3 }],
+      organizationCount: 1,
+      explanation: '3 of 3 votes, 100% TRUE, but 1 of 2 verified organisations.',
     });
+  });
+});
+
+describe('computeVerdict: organizationCount', () => {
+  test('three voters of one verified organisation under minOrganizations 2 are CONTESTED with one organisation', () => {
+    const outcome = computeVerdict(votes(3, False, 'org-vlast'), policy({ minOrganizations: 2 }));
+
+    expect(outcome.status).toBe(VerdictStatus.Contested);
+    expect(outcome.organizationCount).toBe(1);
+    expect(outcome.explanation).toBe('3 of 3 votes, 100% FALSE, but 1 of 2 verified organisations.');
+  });
+
+  test('an organisation counts once however many of its members voted', () => {
+    const outcome = computeVerdict([...votes(5, False, 'org-vlast'), vote(False, 'org-stopfake')], policy({ minOrganizations: 3 }));
+
+    expect(outcome.organizationCount).toBe(2);
+    expect(outcome.status).toBe(VerdictStatus.Contested);
+  });
+
+  test('an uncounted voter\'s organisation does not count', () => {
+    const strict = policy({ minOrganizations: 2 });
+    const withStopFake = [...votes(3, False, 'org-vlast'), vote(False, 'org-stopfake')];
+
+    expect(computeVerdict(withStopFake, strict)).toMatchObject({ organizationCount: 2, status: VerdictStatus.Consensus });
+    expect(computeVerdict([...votes(3, False, 'org-vlast'), ...uncounted([vote(False, 'org-stopfake')])], strict)).toMatchObject({
+      organizationCount: 1,
+      status: VerdictStatus.Contested,
+    });
+  });
+
+  test('voters with no verified organisation count toward none', () => {
+    expect(computeVerdict([vote(False, 'org-vlast'), ...votes(3, False, null)], policy()).organizationCount).toBe(1);
+    expect(computeVerdict(votes(3, False, null), policy()).organizationCount).toBe(0);
+  });
+
+  test('voters for other ratings lend no organisation', () => {
+    const outcome = computeVerdict([...votes(3, True, 'org-a'), vote(False, 'org-b'), vote(Mixed, 'org-c')], policy());
+
+    expect(outcome.rating).toBe(True);
+    expect(outcome.organizationCount).toBe(1);
+  });
+
+  test('a tie for the lead gives 0', () => {
+    const outcome = computeVerdict([...votes(2, True, 'org-a'), ...votes(2, False, 'org-b')], policy({ minOrganizations: 2 }));
+
+    expect(outcome.rating).toBeNull();
+    expect(outcome.organizationCount).toBe(0);
+  });
+
+  test('is reported under minOrganizations 1 too, though the rule asks for none', () => {
+    const outcome = computeVerdict([vote(True, 'org-a'), vote(True, 'org-b'), vote(True, null)], policy({ minOrganizations: 1 }));
+
+    expect(outcome).toMatchObject({ status: VerdictStatus.Consensus, organizationCount: 2 });
+  });
+});
+
+describe('computeVerdict: votes that do not count', () => {
+  test('are left out of the count, tally, agreement and status, but named in the explanation', () => {
+    const outcome = computeVerdict([...votes(2, True, 'org-a'), ...uncounted(votes(2, False, 'org-b'))], policy());
+
+    expect(outcome).toEqual({
+      status: VerdictStatus.InReview,
+      rating: True,
+      agreement: 1,
+      voteCount: 2,
+      tally: [{ rating: True, votes: 2 }],
+      organizationCount: 1,
+      explanation: '2 of 3 votes: below quorum. 2 votes do not count.',
+    });
+  });
+
+  test('cannot turn a consensus into a tie', () => {
+    const outcome = computeVerdict([...votes(3, True), ...uncounted(votes(3, False))], policy());
+
+    expect(outcome).toMatchObject({ status: VerdictStatus.Consensus, rating: True, agreement: 1, voteCount: 3 });
+    expect(outcome.explanation).toBe('3 of 3 votes, 100% TRUE, at least the 66% threshold. 3 votes do not count.');
+  });
+
+  test('change nothing but the explanation', () => {
+    const ballots = [...votes(3, False, 'org-a'), vote(True, 'org-b')];
+    const withUncounted = computeVerdict([...ballots, ...uncounted([vote(True, 'org-c')])], policy());
+
+    expect(withUncounted).toEqual({ ...computeVerdict(ballots, policy()), explanation: withUncounted.explanation });
+    expect(withUncounted.explanation).toBe('4 votes (quorum 3), 75% FALSE, at least the 66% threshold. 1 vote does not count.');
+  });
+
+  test('only uncounted votes leave the claim UNVERIFIED', () => {
+    expect(computeVerdict(uncounted(votes(4, True, 'org-a')), policy())).toEqual({
+      status: VerdictStatus.Unverified,
+      rating: null,
+      agreement: 0,
+      voteCount: 0,
+      tally: [],
+      organizationCount: 0,
+      explanation: 'No votes that count yet. 4 votes do not count.',
+    });
+  });
+
+  test('votes that stop counting take a claim from CONSENSUS back to IN_REVIEW', () => {
+    const ballots = votes(3, False, 'org-a');
+    const before = computeVerdict(ballots, policy());
+    const after = computeVerdict([ballots[0], ...uncounted(ballots.slice(1))], policy());
+
+    expect(before.status).toBe(VerdictStatus.Consensus);
+    expect(after).toMatchObject({ status: VerdictStatus.InReview, voteCount: 1, explanation: '1 of 3 votes: below quorum. 2 votes do not count.' });
+    expect(outcomeChanged(before, after)).toBe(true);
   });
 });
 
@@ -199,6 +291,8 @@ describe('computeVerdict: rating, agreement and vote count', () => {
       agreement: 0,
       voteCount: 0,
       tally: [],
+      organizationCount: 0,
+      explanation: 'No votes that count yet.',
     });
   });
 
@@ -234,6 +328,8 @@ describe('computeVerdict: rating, agreement and vote count', () => {
       agreement: 1,
       voteCount: 1,
       tally: [{ rating: Unverifiable, votes: 1 }],
+      organizationCount: 0,
+      explanation: '1 of 3 votes: below quorum.',
     });
   });
 });
@@ -276,7 +372,7 @@ describe('computeVerdict: tally', () => {
   });
 
   test('the same votes in any order give the same outcome', () => {
-    const ballots = [vote(False, 'A'), vote(True, 'B'), vote(False, 'C'), vote(Mixed, null), vote(True, 'A'), vote(False, 'B')];
+    const ballots = [vote(False, 'org-a'), vote(True, 'org-b'), vote(False, 'org-c'), vote(Mixed, null), vote(True, 'org-a'), vote(False, 'org-b')];
     const strict = policy({ minOrganizations: 2 });
 
     expect(computeVerdict([...ballots].reverse(), strict)).toEqual(computeVerdict(ballots, strict));
@@ -301,32 +397,18 @@ describe('computeVerdict: published', () => {
     expect(computeVerdict(ballots, policy(), true).status).toBe(VerdictStatus.Published);
   });
 
-  test('publishing changes only the status; the counts are as the votes say', () => {
-    const ballots = [...votes(2, False), vote(True)];
+  test('publishing changes only the status and explanation; the counts are as the votes say', () => {
+    const ballots = [...votes(2, False, 'org-a'), vote(True, 'org-b')];
 
     expect(computeVerdict(ballots, policy(), true)).toEqual({
       ...computeVerdict(ballots, policy()),
       status: VerdictStatus.Published,
+      explanation: 'Published by an editor.',
     });
   });
 
   test('unpublished is the default', () => {
     expect(computeVerdict(votes(3, True), policy()).status).toBe(VerdictStatus.Consensus);
-  });
-});
-
-describe('normalizeOrganization', () => {
-  test.each<[string | null, string | null]>([
-    [null, null],
-    ['', null],
-    ['   ', null],
-    ['\t\n ', null],
-    ['Factcheck.kz', 'factcheck.kz'],
-    ['  FACTCHECK.KZ  ', 'factcheck.kz'],
-    ['\tStopFake\n', 'stopfake'],
-    ['ВЛАСТЬ', 'власть'],
-  ])('%j -> %j', (organization, normalized) => {
-    expect(normalizeOrganization(organization)).toBe(normalized);
   });
 });
 
@@ -340,6 +422,8 @@ describe('outcomeChanged', () => {
       { rating: True, votes: 2 },
       { rating: False, votes: 1 },
     ],
+    organizationCount: 1,
+    explanation: '3 of 3 votes, 66.6% TRUE, at least the 66% threshold.',
   };
 
   test('an equal outcome in fresh objects is no change', () => {
@@ -377,6 +461,8 @@ describe('outcomeChanged', () => {
     { name: 'rating', after: { ...before, rating: null } },
     { name: 'agreement', after: { ...before, agreement: 0.75 } },
     { name: 'vote count', after: { ...before, voteCount: 4 } },
+    { name: 'organisation count', after: { ...before, organizationCount: 2 } },
+    { name: 'explanation', after: { ...before, explanation: '3 of 3 votes, 66.6% TRUE, at least the 66% threshold. 1 vote does not count.' } },
     {
       name: 'tally counts',
       after: {
@@ -400,8 +486,14 @@ describe('outcomeChanged', () => {
     expect(outcomeChanged(computeVerdict(ballots, policy()), computeVerdict([...ballots, vote(True)], policy()))).toBe(true);
   });
 
+  test('a vote that does not count is still a change: the explanation names it', () => {
+    const ballots = votes(3, True);
+
+    expect(outcomeChanged(computeVerdict(ballots, policy()), computeVerdict([...ballots, ...uncounted([vote(True)])], policy()))).toBe(true);
+  });
+
   test('recomputing from the same votes in another order is no change', () => {
-    const ballots = [vote(True, 'A'), vote(False, 'B'), vote(True, 'C')];
+    const ballots = [vote(True, 'org-a'), vote(False, 'org-b'), vote(True, 'org-c')];
 
     expect(outcomeChanged(computeVerdict(ballots, policy()), computeVerdict([...ballots].reverse(), policy()))).toBe(false);
   });
