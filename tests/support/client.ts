@@ -1,9 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 
-/** The contract's operations document, as front ends send it whole with an operationName. */
-export const contractDocument = readFileSync(join(__dirname, '../../../shared/contract/operations.graphql'), 'utf8');
+const contractDir = join(__dirname, '../../../shared/contract');
+
+/** The contract's operations document with its extensions' operations, as front ends send it whole with an operationName. */
+export const contractDocument = [
+  readFileSync(join(contractDir, 'operations.graphql'), 'utf8'),
+  ...readdirSync(join(contractDir, 'extensions'))
+    .filter((name) => name.endsWith('.operations.graphql'))
+    .sort()
+    .map((name) => readFileSync(join(contractDir, 'extensions', name), 'utf8')),
+].join('\n');
 export const contractOperationNames = parse(contractDocument)
   .definitions.filter((d) => d.kind === 'OperationDefinition')
   .map((d) => (d as { name?: { value: string } }).name!.value);
