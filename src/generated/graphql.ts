@@ -985,6 +985,8 @@ export type Vote = Node & {
   evidence: Array<Evidence>;
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Whether the vote counts toward the verdict now: its reviewer has the role REVIEWER or above and no SUSPENDED membership. A vote that does not count stays listed, and counts again once its reviewer is reinstated or promoted. */
+  counts: Scalars['Boolean']['output'];
 };
 
 export type CastVoteInput = {
@@ -1668,6 +1670,7 @@ export type VoteResolvers<ContextType = RequestContext, ParentType extends Resol
   evidence?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -74,6 +74,7 @@ export const Projections = {
       reviewer: ['reviewerId'],
       rating: ['rating'],
       rationale: ['rationale'],
+      counts: ['reviewerId'],
       evidence: [],
       createdAt: ['createdAt'],
       updatedAt: ['updatedAt'],

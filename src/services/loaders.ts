@@ -9,7 +9,7 @@ import { EvidenceEntity } from '../entities/evidence.entity';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity } from '../entities/vote.entity';
-import { ActivityType, MembershipStatus, type VerdictStatus } from '../generated/graphql';
+import { ActivityType, MembershipStatus, Role, type VerdictStatus } from '../generated/graphql';
 import { EventStatsModel, statsFrom } from './event-stats';
 import { queryRows } from '../db/transaction';
 
@@ -82,6 +82,16 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
         [reviewerIds],
       );
       return reviewerIds.map((reviewerId) => memberships.find((membership) => membership.reviewerId === reviewerId) ?? null);
+    }),
+    /** Each reviewer's role and whether any membership of theirs is SUSPENDED: what decides whether their votes count. */
+    voterStanding: () => new DataLoader<string, { role: Role; suspended: boolean }>(async (reviewerIds) => {
+      const rows = await queryRows<{ id: string; role: Role; suspended: boolean }>(
+        dataSource.manager,
+        `SELECT r.id, r.role, EXISTS (SELECT 1 FROM memberships m WHERE m.reviewer_id = r.id AND m.status = '${MembershipStatus.Suspended}') AS suspended
+           FROM reviewers r WHERE r.id = ANY($1::uuid[])`,
+        [reviewerIds],
+      );
+      return reviewerIds.map((id) => rows.find((row) => row.id === id) ?? { role: Role.Observer, suspended: false });
     }),
     /** Whether the viewer is an ACTIVE orgAdmin member of each organisation. */
     viewerAdministers: () => new DataLoader<string, boolean>(async (organizationIds) => {

@@ -119,8 +119,17 @@ describe('suspension and reinstatement', () => {
       });
       expect(await trustOf(editor.api, alsoVoted)).toMatchObject({ status: 'UNVERIFIED', voteCount: 0 });
       expect(await trustOf(editor.api, published)).toMatchObject({ status: 'PUBLISHED', rating: 'FALSE', voteCount: 3 });
-      // The vote stays stored and listed.
-      expect(ok(await editor.api.op('ClaimDetail', { id: agreed })).claim.votes.totalCount).toBe(3);
+      // The vote stays stored and listed, marked as not counting; anonymous readers see that, never whose it is.
+      const countsOf = async (api: ApiClient) =>
+        ok(await api.query('query ($id: ID!) { claim(id: $id) { votes { edges { node { counts reviewer { id } } } } } }', { id: agreed })).claim.votes.edges.map(
+          (edge: { node: { counts: boolean; reviewer: { id: string } | null } }) => edge.node,
+        );
+      expect(await countsOf(editor.api)).toEqual([
+        { counts: true, reviewer: { id: factcheck.id } },
+        { counts: true, reviewer: { id: vlast.id } },
+        { counts: false, reviewer: { id: kloop.id } },
+      ]);
+      expect(await countsOf(world.anonymous)).toEqual([true, true, false].map((counts) => ({ counts, reviewer: null })));
 
       const logged = await logAfter(editor.api, eventId, before);
       expect(logged.map((entry) => entry.type)).toEqual(['VERDICT_CHANGED', 'VERDICT_CHANGED']);

@@ -3,6 +3,7 @@ import { encodeGlobalId } from '../../domain/global-id';
 import { addEvidence } from '../../services/evidence-service';
 import { castVote, retractVote } from '../../services/vote-service';
 import { reviewerFor } from './identity';
+import { countsTowardVerdict } from '../../domain/trust';
 
 export const evidenceVoteResolvers: Resolvers = {
   Mutation: {
@@ -20,5 +21,6 @@ export const evidenceVoteResolvers: Resolvers = {
     claim: async (vote, _, ctx) => (await ctx.loaders.claim.load(vote.claimId))!,
     reviewer: (vote, _, ctx) => reviewerFor(ctx, vote.reviewerId),
     evidence: (vote, _, ctx) => ctx.loaders.voteEvidence.load(vote.id),
+    counts: async (vote, _, ctx) => countsTowardVerdict(await ctx.loaders.voterStanding.load(vote.reviewerId)),
   },
 };
