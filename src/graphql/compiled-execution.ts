@@ -1,3 +1,4 @@
+import { ErrorCode } from '../domain/errors';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema, type SourceLocation } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -63,7 +64,7 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  */
 function variableRefusals(errors: readonly GraphQLError[]): GraphQLError[] {
   const refusal = (message: string, locations?: readonly SourceLocation[]) =>
-    Object.assign(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }), { locations });
+    Object.assign(new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } } }), { locations });
   const refused = errors.slice(0, maxVariableErrors).map((error) => refusal(error.message, error.locations));
   return errors.length > maxVariableErrors ? [...refused, refusal(variableErrorLimit)] : refused;
 }

@@ -1,4 +1,4 @@
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { tokenLimitRefusal } from './operation-limits';
@@ -37,16 +37,8 @@ export function toGraphQLError(error: DomainError): GraphQLError {
   });
 }
 
-/** Codes that Apollo and graphql-js raise themselves, whose messages are safe to show. */
-const apolloCodes = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+/** Codes that Apollo and graphql-js raise themselves, whose messages are safe to show: all of Apollo's but its masked one. */
+const apolloCodes = new Set<string>(Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
 
 // graphql-js stops after 50 bad variable values with this error, which has no variable node for
 // Apollo to recognise and so no code: it is still the client's bad input, not a server failure.
@@ -74,10 +66,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, message: original.message, extensions };
   }
   if (formatted.message === variableErrorLimit) {
-    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    return { message: formatted.message, extensions: { code: ErrorCode.BadUserInput } };
   }
   if (isCodelessBadRequest(error)) {
-    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    return { message: formatted.message, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && (apolloCodes.has(code) || Object.values(ErrorCode).includes(code as ErrorCode))) {
@@ -89,7 +81,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(typeof requestId === 'string' ? { requestId } : {}) },
+    extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, ...(typeof requestId === 'string' ? { requestId } : {}) },
   };
 }
 
@@ -99,5 +91,5 @@ function domainErrorOf(formatted: GraphQLFormattedError, error: unknown): Domain
   if (original instanceof DomainError) return original;
   const cause = original instanceof GraphQLError ? original.originalError : undefined;
   if (cause instanceof DomainError) return cause;
-  return formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitRefusal(formatted.message) : undefined;
+  return formatted.extensions?.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED ? tokenLimitRefusal(formatted.message) : undefined;
 }

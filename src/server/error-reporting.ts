@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { GraphQLError } from 'graphql';
 import { formatError } from '../graphql/errors';
 import type { RequestOrigin } from '../services/request-context';
@@ -12,7 +13,7 @@ const reported = new WeakMap<GraphQLError, string>();
  */
 export function reportUnexpectedErrors(errors: readonly GraphQLError[], origin: RequestOrigin, operationName?: string | null): void {
   for (const error of errors) {
-    if (formatError(error.toJSON(), error).extensions?.code !== 'INTERNAL_SERVER_ERROR') continue;
+    if (formatError(error.toJSON(), error).extensions?.code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) continue;
     (error.extensions as Record<string, unknown>).requestId = origin.requestId;
     const first = reported.get(error);
     if (first) {

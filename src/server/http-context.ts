@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors';
 import { toGraphQLError } from '../graphql/errors';
@@ -24,6 +25,6 @@ export async function contextFromAuthorization(
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
     origin.log.error({ err: error }, 'unexpected error while reading the token');
-    throw new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: origin.requestId } });
+    throw new GraphQLError('Internal server error', { extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, requestId: origin.requestId } });
   }
 }

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
@@ -60,7 +61,7 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
 
   const socketOf = (ctx: LiveContext) => (ctx.extra.socket.connectionId ? ctx.extra.socket : track(ctx.extra.socket));
   const counted = (operation: LiveOperation, errors: readonly GraphQLFormattedError[] | undefined) => {
-    for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
     return errors;
   };
   const requestId = (operation: LiveOperation) => `${operation.socket.connectionId}:${operation.sequence}`;

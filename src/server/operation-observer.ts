@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../services/request-context';
@@ -15,7 +16,7 @@ export function operationObserver(metrics: Metrics, schema: GraphQLSchema): Apol
     // A bad token (or a failed rate check) is refused before any operation is read.
     async contextCreationDidFail({ error }) {
       metrics.operationReceived('http', unknownOperation);
-      metrics.operationFailed('http', unknownOperation, String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+      metrics.operationFailed('http', unknownOperation, String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
     },
     async requestDidStart() {
       const startedAt = performance.now();
@@ -27,7 +28,7 @@ export function operationObserver(metrics: Metrics, schema: GraphQLSchema): Apol
           const labels = labelsOf(operation);
           metrics.operationReceived('http', labels);
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          for (const error of errors ?? []) metrics.operationFailed('http', labels, String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          for (const error of errors ?? []) metrics.operationFailed('http', labels, String(error.extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
           metrics.operationAnswered('http', labels, (performance.now() - startedAt) / 1000);
         },
       };

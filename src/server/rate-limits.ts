@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getArgumentValues,
@@ -57,7 +58,7 @@ export async function socketRefusal(ctx: RequestContext, resolved: ResolvedOpera
     return [new GraphQLError(refusal.message, { extensions })];
   } catch (error) {
     logger.error({ err: error }, 'rate-limit check failed');
-    return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+    return [new GraphQLError('Internal server error', { extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR } })];
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
@@ -21,12 +22,12 @@ export function requestBodyErrors(logger: Logger) {
     const { status, type } = error as { status?: number; type?: string };
     const [code, httpStatus, message] =
       type === 'entity.too.large'
-        ? ['BAD_REQUEST', 413, `The request body is larger than ${maxBodyBytes / 1024} KB`]
+        ? [ApolloServerErrorCode.BAD_REQUEST, 413, `The request body is larger than ${maxBodyBytes / 1024} KB`]
         : type === 'entity.parse.failed'
-          ? ['BAD_REQUEST', 400, 'The request body is not valid JSON']
+          ? [ApolloServerErrorCode.BAD_REQUEST, 400, 'The request body is not valid JSON']
           : status && status >= 400 && status < 500
-            ? ['BAD_REQUEST', status, 'The request body could not be read']
-            : ['INTERNAL_SERVER_ERROR', 500, 'Internal server error'];
+            ? [ApolloServerErrorCode.BAD_REQUEST, status, 'The request body could not be read']
+            : [ApolloServerErrorCode.INTERNAL_SERVER_ERROR, 500, 'Internal server error'];
     if (httpStatus === 500) logger.error({ err: error }, 'unexpected error');
     res.status(httpStatus).json({ errors: [{ message, extensions: { code } }] });
   };

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 
@@ -12,7 +13,7 @@ export const subscriptionsOverHttpRefused: ApolloServerPlugin = {
       async didResolveOperation({ operation }) {
         if (operation?.operation !== 'subscription') return;
         throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', {
-          extensions: { code: 'BAD_REQUEST', http: { status: 400, headers: new Map() } },
+          extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400, headers: new Map() } },
         });
       },
     };

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../domain/errors';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -114,13 +116,13 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       const document = parse(query, parseOptions(limits));
       const invalid = validate(schema, document, rules);
       if (invalid.length) {
-        return invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        return invalid.map((error) => new GraphQLError(error.message, { originalError: error.originalError, extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED } }));
       }
       const checked = { query, document };
       documents.set(query, checked); // refusals are not kept: junk must not fill the cache
       return checked;
     } catch (error) {
-      return refused((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+      return refused((error as Error).message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
     }
   };
   // Equal variables, one object for all: every subscriber of an event sends its id, and
@@ -151,26 +153,26 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           // A refused token closes with 4403 Forbidden. A token that could not be checked (the
           // database out of reach) is no refusal: rethrown, it closes with 4500 and the client
           // tries again, as it would not after a 4403.
-          if ((error as GraphQLError).extensions?.code === 'INTERNAL_SERVER_ERROR') throw error;
+          if ((error as GraphQLError).extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) throw error;
           return false;
         }
       },
       onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
-          return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, 'BAD_USER_INPUT');
+          return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, ErrorCode.BadUserInput);
         }
         const checked = checkedDocument(payload.query);
         if (Array.isArray(checked)) return checked;
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return refused('Unable to identify the operation', 'GRAPHQL_VALIDATION_FAILED');
+        if (!operation) return refused('Unable to identify the operation', ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED);
         // graphql-ws keeps the subscribe message while the operation lasts: one copy of each part for all.
         const kept = payload as { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
         kept.query = checked.query;
         if (operation.name && payload.operationName === operation.name.value) kept.operationName = operation.name.value;
         kept.variables = sharedVariables(payload.variables);
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+        if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput } }));
         const tooCostly = costRefusal(limits, schema, document, payload.operationName, payload.variables);
         if (tooCostly) return [tooCostly];
         let context: RequestContext;
