@@ -190,11 +190,6 @@ export class SharedExecutions {
     // graphql-ws passes each result to onNext, which sends a prerendered one as it is.
     return new ResultStream(source as AsyncIterable<FollowedEntry>, member) as AsyncIterableIterator<unknown> as AsyncIterable<ExecutionResult>;
   };
-
-  /** Groups now live (for metrics and tests). */
-  get groupCount(): number {
-    return this.groups.size;
-  }
 }
 
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined };

@@ -20,13 +20,7 @@ import { webSocketOriginCheck } from './origins';
 import { LiveSocket, serveGraphqlWs } from './ws-transport';
 import { socketRefusal } from './rate-limits';
 
-/** Close codes this server uses, besides graphql-ws's own (4403 Forbidden for a bad token). */
-export const LiveCloseCode = {
-  /** The client stopped reading and messages piled up; reconnect and resume from the last cursor. */
-  SlowConsumer: 1013,
-  /** The server is shutting down; reconnect (to another instance) and resume from the last cursor. */
-  GoingAway: 1001,
-} as const;
+import { LiveCloseCode } from './close-codes';
 
 /** What live delivery needs of an operation's socket. */
 interface SocketPort {
@@ -215,7 +209,6 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     shared,
     /** Closes every socket with 1001 (after the messages already queued on it), then the server. */
     close: () => server.dispose(),
-    clientCount: () => wss.clients.size,
   };
 }
 

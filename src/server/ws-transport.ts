@@ -1,6 +1,7 @@
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import { WebSocket, type RawData, type Server } from 'ws';
 import { spliceRendered } from '../live/prerendered';
+import { LiveCloseCode } from './close-codes';
 import { clientAddress } from './client-address';
 import type { Logger } from './logger';
 import { operationTable } from './operation-table';
@@ -130,7 +131,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     dispose: async () => {
       keepAlive.stop();
       initialisation.stop();
-      for (const client of wss.clients) client.close(1001, 'Going away');
+      for (const client of wss.clients) client.close(LiveCloseCode.GoingAway, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { LiveCloseCode, SocketLimits } from '../../src/server/websocket';
+import { LiveCloseCode } from '../../src/server/close-codes';
+import { SocketLimits } from '../../src/server/websocket';
 import { ApiClient, ok } from '../support/client';
 import { collect, liveClient, type LiveMessage } from '../support/live-client';
 import { Scrape } from '../support/metrics';

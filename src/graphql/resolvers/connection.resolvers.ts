@@ -10,6 +10,7 @@ export const connectionResolvers = {
   EvidenceConnection: { totalCount },
   VoteConnection: { totalCount },
   VerdictChangeConnection: { totalCount },
+  ActivityConnection: { totalCount },
   OrganizationConnection: { totalCount },
   MembershipConnection: { totalCount },
 } as Resolvers;
