@@ -38,7 +38,7 @@ const config: CodegenConfig = {
           EvidenceConnection: '../services/pagination#ConnectionModel<EvidenceEntity>',
           VoteConnection: '../services/pagination#ConnectionModel<VoteEntity>',
           VerdictChangeConnection: '../services/pagination#ConnectionModel<ActivityEntity>',
-          ActivityConnection: '../services/pagination#ConnectionModel<ActivityEntity>',
+          ActivityConnection: '../services/pagination#PageModel<ActivityEntity>',
           ClaimMatch: '../services/similarity#ClaimMatchModel',
           AuthPayload: '../services/reviewer-service#AuthResult',
           Organization: '../entities/organization.entity#OrganizationEntity',

@@ -9,9 +9,7 @@ import { InvitationEntity, MembershipEntity, OrganizationEntity } from '../entit
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import { countStatement } from './statement-count';
-import { useProjectTypeParsers } from './type-parsers';
-
-useProjectTypeParsers();
+import { projectTypes } from './type-parsers';
 
 export const entities = [
   ReviewerEntity,
@@ -51,7 +49,7 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     poolSize,
     logging: ['query'],
     logger: new StatementCounter(),
-    extra: { connectionTimeoutMillis: 10_000, application_name: 'verification-backend' },
+    extra: { connectionTimeoutMillis: 10_000, application_name: 'verification-backend', types: projectTypes },
   });
 }
 

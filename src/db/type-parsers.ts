@@ -1,16 +1,22 @@
 import { types } from 'pg';
 
+const parseTimestamptz = timestamptzParser(types.getTypeParser(types.builtins.TIMESTAMPTZ));
+const parseInt8 = (value: string) => Number(value);
+
 /**
- * How pg types this project's values (process-wide, as pg's parsers are): count(*) and bigint
- * log positions arrive as numbers (every value here is far below 2^53), and timestamptz in
- * PostgreSQL's usual text ("2026-11-25 01:19:02.123+00") is read digit by digit, about 5x as
- * fast as pg's general parser (which took ~5% of an EventBoard's CPU, bench B1).
- * Any other form (an offset with minutes, more than 3 decimals, BC, infinity) goes to pg's.
+ * How pg types this project's values, given to the project's own pool as pg's `types` option
+ * (pg's global parsers stay as they are): count(*) and bigint log positions arrive as numbers
+ * (every value here is far below 2^53), and timestamptz in PostgreSQL's usual text
+ * ("2026-11-25 01:19:02.123+00") is read digit by digit (see bench/README.md on B1). Any other
+ * form (an offset with minutes, more than 3 decimals, BC, infinity) goes to pg's own parser.
  */
-export function useProjectTypeParsers(): void {
-  types.setTypeParser(types.builtins.INT8, (value) => Number(value));
-  types.setTypeParser(types.builtins.TIMESTAMPTZ, timestamptzParser(types.getTypeParser(types.builtins.TIMESTAMPTZ)));
-}
+export const projectTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (format !== 'binary' && oid === types.builtins.INT8) return parseInt8;
+    if (format !== 'binary' && oid === types.builtins.TIMESTAMPTZ) return parseTimestamptz;
+    return types.getTypeParser(oid, format as 'text');
+  },
+};
 
 /** pg's TIMESTAMPTZ parser, with PostgreSQL's usual form read first by hand. */
 export function timestamptzParser(general: (text: string) => unknown): (text: string) => unknown {

@@ -9,7 +9,7 @@ import type { VerdictState } from '../domain/verdict';
 import type { ConsensusPolicy as ConsensusPolicyModel } from '../domain/policy';
 import type { EventStatsModel } from '../services/event-stats';
 import type { ActivityEntity } from '../entities/activity.entity';
-import type { ConnectionModel } from '../services/pagination';
+import type { ConnectionModel, PageModel } from '../services/pagination';
 import type { ClaimMatchModel } from '../services/similarity';
 import type { AuthResult } from '../services/reviewer-service';
 import type { OrganizationEntity, MembershipEntity } from '../entities/organization.entity';
@@ -1113,7 +1113,7 @@ export type ResolversTypes = {
   ActivityType: ActivityType;
   Activity: ResolverTypeWrapper<ActivityEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ActivityConnection: ResolverTypeWrapper<ConnectionModel<ActivityEntity>>;
+  ActivityConnection: ResolverTypeWrapper<PageModel<ActivityEntity>>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
   VerdictChange: ResolverTypeWrapper<ActivityEntity>;
   VerdictChangeConnection: ResolverTypeWrapper<ConnectionModel<ActivityEntity>>;
@@ -1211,7 +1211,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Activity: ActivityEntity;
   String: Scalars['String']['output'];
-  ActivityConnection: ConnectionModel<ActivityEntity>;
+  ActivityConnection: PageModel<ActivityEntity>;
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
   VerdictChange: ActivityEntity;
   VerdictChangeConnection: ConnectionModel<ActivityEntity>;

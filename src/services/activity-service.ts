@@ -4,7 +4,7 @@ import type { ClaimEntity } from '../entities/claim.entity';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { ListOrders } from './list-orders';
-import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { ConnectionModel, PageModel, pageRequest, toConnection, toPage } from './pagination';
 import type { RequestContext } from './request-context';
 
 /**
@@ -14,15 +14,14 @@ import type { RequestContext } from './request-context';
 export async function eventActivity(
   ctx: RequestContext,
   args: { eventId: string; after?: string | null; first?: number | null },
-): Promise<ConnectionModel<ActivityEntity>> {
+): Promise<PageModel<ActivityEntity>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   const order = ListOrders.activity;
   const request = pageRequest(order, args.first, args.after, 100);
   const afterPosition = positionAfter(request.after, eventId);
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   const rows = await readLog(ctx.app.dataSource, eventId, afterPosition, request.limit + 1);
-  // The log is gapless from position 1: its committed head is its length.
-  return toConnection(order, rows, request, () => ctx.app.feed.committedHead(eventId));
+  return toPage(order, rows, request);
 }
 
 /** A claim's verdict changes, oldest first. */

@@ -1,10 +1,14 @@
 import { badInput } from '../domain/errors';
 import { CursorKey, decodeCursor, encodeCursor } from '../domain/cursor';
 
-/** A page of a connection, as resolvers return it; totalCount is computed only when asked. */
-export interface ConnectionModel<T> {
+/** A page of a list, as resolvers return it. */
+export interface PageModel<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** A page of a connection with a totalCount, computed only when asked. */
+export interface ConnectionModel<T> extends PageModel<T> {
   totalCount: () => Promise<number>;
 }
 
@@ -32,15 +36,20 @@ export function pageRequest<T>(
 }
 
 /** Builds the page from up to limit + 1 rows fetched in order (the extra one tells hasNextPage). */
+export function toPage<T>(order: ListOrder<T>, rows: readonly T[], request: { limit: number; after: unknown }): PageModel<T> {
+  const edges: Edge<T>[] = new Array(Math.min(rows.length, request.limit));
+  for (let i = 0; i < edges.length; i++) edges[i] = new Edge(rows[i], order);
+  return { edges, pageInfo: new PageInfo(edges, rows.length > request.limit, request.after !== null) };
+}
+
+/** A page (see toPage) with the list's total count, read only when asked. */
 export function toConnection<T>(
   order: ListOrder<T>,
   rows: readonly T[],
   request: { limit: number; after: unknown },
   totalCount: () => Promise<number>,
 ): ConnectionModel<T> {
-  const edges: Edge<T>[] = new Array(Math.min(rows.length, request.limit));
-  for (let i = 0; i < edges.length; i++) edges[i] = new Edge(rows[i], order);
-  return { edges, pageInfo: new PageInfo(edges, rows.length > request.limit, request.after !== null), totalCount };
+  return { ...toPage(order, rows, request), totalCount };
 }
 
 /**

@@ -10,7 +10,6 @@ export const connectionResolvers = {
   EvidenceConnection: { totalCount },
   VoteConnection: { totalCount },
   VerdictChangeConnection: { totalCount },
-  ActivityConnection: { totalCount },
   OrganizationConnection: { totalCount },
   MembershipConnection: { totalCount },
 } as Resolvers;
