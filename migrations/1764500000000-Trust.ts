@@ -35,6 +35,8 @@ export class Trust1764500000000 implements MigrationInterface {
     await db.query(`CREATE UNIQUE INDEX memberships_one_per_organization ON memberships (reviewer_id, organization_id)`);
     await db.query(`CREATE UNIQUE INDEX memberships_one_active ON memberships (reviewer_id) WHERE status = 'ACTIVE'`);
     await db.query(`CREATE INDEX memberships_of_organization ON memberships (organization_id, created_at, id)`);
+    // Whose votes a change of trust moves: a suspension reads the member's votes under their lock.
+    await db.query(`CREATE INDEX votes_of_reviewer ON votes (reviewer_id)`);
 
     // Only the code's SHA-256 is kept, like a password reset token's.
     await db.query(`
@@ -72,6 +74,7 @@ export class Trust1764500000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP INDEX votes_of_reviewer`);
     await db.query(`ALTER TABLE claims DROP COLUMN verdict_organization_count, DROP COLUMN verdict_explanation`);
     await db.query(`ALTER TABLE reviewers ADD COLUMN organization text`);
     await db.query(`

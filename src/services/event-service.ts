@@ -22,7 +22,7 @@ import { descendingPage, listFilter } from './list-query';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
-import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
+import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';
 import type { EventStatsModel } from './event-stats';
 
 const openEventInput = z.object({
@@ -100,9 +100,7 @@ async function recomputeVerdicts(
     lock: { mode: 'pessimistic_write' },
   });
   const ballots = await ballotsOf(tx, claims.map((claim) => claim.id));
-  for (const claim of claims) {
-    await changeVerdict(tx, claim, ruleTarget(ballots.get(claim.id) ?? [], policyOf(event)), change);
-  }
+  await changeVerdicts(tx, claims.map((claim) => ({ claim, target: ruleTarget(ballots.get(claim.id) ?? [], policyOf(event)) })), change);
 }
 
 /** EDITOR or ADMIN. CONFLICT when already closed. */

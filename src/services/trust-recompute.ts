@@ -3,10 +3,10 @@ import { selectEntities } from '../db/entity-rows';
 import { queryRows } from '../db/transaction';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, VerdictStatus } from '../generated/graphql';
+import { VerdictStatus } from '../generated/graphql';
 import { appendActivity, type NewActivity } from './activity-log';
 import { policyOf } from './event-service';
-import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
+import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';
 
 /** A change of who may vote, as the log of every verdict it moves records it. */
 export interface TrustChange {
@@ -39,17 +39,14 @@ export async function recomputeVotersVerdicts(tx: EntityManager, reviewerIds: re
   const claims = await selectEntities(tx, ClaimEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR UPDATE', [voted.map((claim) => claim.claimId)]);
   const open = claims.filter((claim) => !claim.duplicateOfId && claim.verdictStatus !== VerdictStatus.Published);
   const ballots = await ballotsOf(tx, open.map((claim) => claim.id));
-  const eventById = new Map(events.map((event) => [event.id, event]));
-  const logs = new Map<string, NewActivity[]>(eventIds.map((eventId) => [eventId, []]));
-  for (const claim of open) {
-    const event = eventById.get(claim.eventId)!;
-    const target = ruleTarget(ballots.get(claim.id) ?? [], policyOf(event));
-    await changeVerdict(tx, claim, target, { at: change.at, actorId: change.actorId, log: logs.get(event.id)!, reason: change.reason });
-  }
+  const logs = new Map<string, NewActivity[]>();
   let changed = 0;
-  for (const [eventId, log] of logs) {
-    changed += log.filter((entry) => entry.type === ActivityType.VerdictChanged).length;
-    await appendActivity(tx, eventId, log, change.at);
+  for (const event of events) {
+    const moves = open.filter((claim) => claim.eventId === event.id).map((claim) => ({ claim, target: ruleTarget(ballots.get(claim.id) ?? [], policyOf(event)) }));
+    const log: NewActivity[] = [];
+    changed += (await changeVerdicts(tx, moves, { at: change.at, actorId: change.actorId, log, reason: change.reason })).length;
+    logs.set(event.id, log);
   }
+  for (const [eventId, log] of logs) await appendActivity(tx, eventId, log, change.at);
   return changed;
 }

@@ -39,67 +39,95 @@ export interface VerdictChangeContext {
   reason?: string;
 }
 
+/** A locked claim and the verdict the rule (or an editor) gives it. */
+export interface VerdictMove {
+  claim: ClaimEntity;
+  target: VerdictTarget;
+}
+
 /**
  * Moves a locked claim's verdict to the target when anything clients see changes: version up
  * by one, updatedAt to `at`, a VERDICT_CHANGED entry, and the same for each of its duplicates,
  * whose verdict is always their original's. Returns whether the claim's verdict changed.
  */
-export async function changeVerdict(
-  tx: EntityManager,
-  claim: ClaimEntity,
-  target: VerdictTarget,
-  change: VerdictChangeContext,
-): Promise<boolean> {
-  const previous = verdictOf(claim);
-  const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
-  if (!outcomeChanged(previous, target) && !published) return false;
-  const verdict: VerdictState = { ...target, version: previous.version + 1, updatedAt: change.at };
-  const duplicates = await storeVerdict(tx, claim.id, verdict);
-  Object.assign(claim, verdictColumns(verdict));
-  change.log.push({
-    type: ActivityType.VerdictChanged,
-    claimId: claim.id,
-    actorId: change.actorId,
-    previous,
-    verdict,
-    ...(change.reason ? { detail: { reason: change.reason } } : {}),
-  });
-  for (const duplicate of duplicates) await changeVerdict(tx, duplicate, target, change);
-  return true;
+export async function changeVerdict(tx: EntityManager, claim: ClaimEntity, target: VerdictTarget, change: VerdictChangeContext): Promise<boolean> {
+  return (await changeVerdicts(tx, [{ claim, target }], change)).includes(claim);
 }
 
 /**
- * Stores a locked claim's verdict and locks its duplicates FOR UPDATE, in id order (after the
- * claim itself, as claim-locks orders them); returns the duplicates. One statement, as it runs
- * on most votes (bench B2).
+ * changeVerdict for many locked claims at once: every changed verdict is stored in one
+ * statement, and their duplicates are locked in the same one, however many claims move (a
+ * suspension may move thousands, bench B8). Returns the claims whose verdict changed,
+ * duplicates included, each with one VERDICT_CHANGED entry in `change.log`.
  */
-async function storeVerdict(tx: EntityManager, claimId: string, verdict: VerdictState): Promise<ClaimEntity[]> {
+export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictMove[], change: VerdictChangeContext): Promise<ClaimEntity[]> {
+  const changed = moves.flatMap(({ claim, target }) => {
+    const previous = verdictOf(claim);
+    const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
+    if (!outcomeChanged(previous, target) && !published) return [];
+    return [{ claim, target, previous, verdict: { ...target, version: previous.version + 1, updatedAt: change.at } }];
+  });
+  if (changed.length === 0) return [];
+  const duplicates = await storeVerdicts(tx, changed);
+  const targets = new Map<string, VerdictTarget>();
+  for (const { claim, target, previous, verdict } of changed) {
+    Object.assign(claim, verdictColumns(verdict));
+    targets.set(claim.id, target);
+    change.log.push({
+      type: ActivityType.VerdictChanged,
+      claimId: claim.id,
+      actorId: change.actorId,
+      previous,
+      verdict,
+      ...(change.reason ? { detail: { reason: change.reason } } : {}),
+    });
+  }
+  const followers = await changeVerdicts(tx, duplicates.map((duplicate) => ({ claim: duplicate, target: targets.get(duplicate.duplicateOfId!)! })), change);
+  return [...changed.map(({ claim }) => claim), ...followers];
+}
+
+/**
+ * Stores locked claims' new verdicts and locks their duplicates FOR UPDATE, in id order (after
+ * the claims themselves, as claim-locks orders them); returns the duplicates. One statement,
+ * as it runs on most votes (bench B2).
+ */
+async function storeVerdicts(tx: EntityManager, stored: readonly { claim: ClaimEntity; verdict: VerdictState }[]): Promise<ClaimEntity[]> {
   const claims = entityRows(tx.connection, ClaimEntity);
   const rows = await queryRows<ObjectLiteral>(
     tx,
     `WITH stored AS (
-       UPDATE "${claims.table}"
-          SET verdict_status = $2, verdict_rating = $3, verdict_agreement = $4, verdict_vote_count = $5,
-              verdict_tally = $6::jsonb, verdict_version = $7, verdict_updated_at = $8, verdict_published_at = $9,
-              verdict_published_by_id = $10, verdict_summary = $11, verdict_organization_count = $12,
-              verdict_explanation = $13, updated_at = now()
-        WHERE id = $1
+       UPDATE "${claims.table}" c
+          SET verdict_status = v.status, verdict_rating = v.rating, verdict_agreement = v.agreement,
+              verdict_vote_count = v.vote_count, verdict_tally = v.tally, verdict_version = v.version,
+              verdict_updated_at = v.updated_at, verdict_published_at = v.published_at,
+              verdict_published_by_id = v.published_by_id, verdict_summary = v.summary,
+              verdict_organization_count = v.organization_count, verdict_explanation = v.explanation, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(
+                id uuid, status text, rating text, agreement double precision, vote_count integer, tally jsonb,
+                version integer, updated_at timestamptz, published_at timestamptz, published_by_id uuid,
+                summary text, organization_count integer, explanation text)
+        WHERE c.id = v.id
      )
-     SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = $1 ORDER BY x.id FOR UPDATE`,
+     SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = ANY($2::uuid[]) ORDER BY x.id FOR UPDATE`,
     [
-      claimId,
-      verdict.status,
-      verdict.rating,
-      verdict.agreement,
-      verdict.voteCount,
-      JSON.stringify(verdict.tally),
-      verdict.version,
-      verdict.updatedAt,
-      verdict.publishedAt,
-      verdict.publishedById,
-      verdict.summary,
-      verdict.organizationCount,
-      verdict.explanation,
+      JSON.stringify(
+        stored.map(({ claim, verdict }) => ({
+          id: claim.id,
+          status: verdict.status,
+          rating: verdict.rating,
+          agreement: verdict.agreement,
+          vote_count: verdict.voteCount,
+          tally: verdict.tally,
+          version: verdict.version,
+          updated_at: verdict.updatedAt,
+          published_at: verdict.publishedAt,
+          published_by_id: verdict.publishedById,
+          summary: verdict.summary,
+          organization_count: verdict.organizationCount,
+          explanation: verdict.explanation,
+        })),
+      ),
+      stored.map(({ claim }) => claim.id),
     ],
   );
   return claims.hydrate(rows);
