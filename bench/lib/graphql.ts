@@ -1,13 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, print, separateOperations } from 'graphql';
 import { repoRoot } from './paths';
 
+const contractDir = () => join(repoRoot(), '../shared/contract');
+
+/** The contract's operations document with its extensions' operations, as a front end has them. */
+function contractDocument(): string {
+  const extensions = readdirSync(join(contractDir(), 'extensions'))
+    .filter((name) => name.endsWith('.operations.graphql'))
+    .sort();
+  return [join(contractDir(), 'operations.graphql'), ...extensions.map((name) => join(contractDir(), 'extensions', name))]
+    .map((path) => readFileSync(path, 'utf8'))
+    .join('\n');
+}
+
 /** The contract's operations, each with only the fragments it uses, as a front end sends it. */
 const operations: Record<string, string> = Object.fromEntries(
-  Object.entries(separateOperations(parse(readFileSync(join(repoRoot(), '../shared/contract/operations.graphql'), 'utf8')))).map(
-    ([name, document]) => [name, print(document)],
-  ),
+  Object.entries(separateOperations(parse(contractDocument()))).map(([name, document]) => [name, print(document)]),
 );
 
 /** The document of one contract operation, with its fragments. */
@@ -15,6 +25,11 @@ export function contractOperation(name: string): string {
   const document = operations[name];
   if (!document) throw new Error(`no contract operation ${name}`);
   return document;
+}
+
+/** The uuid inside a global ID (base64url of `Type:uuid`), as the database stores it. */
+export function uuidOf(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString().split(':')[1];
 }
 
 /** The JSON body of a request for a contract operation. */

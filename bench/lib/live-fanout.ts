@@ -1,6 +1,6 @@
 import type { Options } from './cli';
 import type { Delivery, FanoutLoad, FanoutRound, RoundPlan, Spread, Trigger } from './fanout-load';
-import { contractOperation } from './graphql';
+import { contractOperation, uuidOf } from './graphql';
 import { processCpuMs } from './processes';
 import { Account, Seeder } from './seed';
 import { format, minSamplesForP99, percentile } from './stats';
@@ -20,7 +20,7 @@ export async function seedFanoutWorld(seed: Seeder): Promise<FanoutWorld> {
   const eventId = await seed.openEvent(seed.admin, 'Unrest in Almaty (live)', { quorum: 1, threshold: 0.66, minOrganizations: 1 });
   const claimId = await seed.submitClaim(seed.admin, eventId, 'The airport was seized');
   const voter = await seed.reviewer('Desk');
-  return { eventId, eventUuid: Buffer.from(eventId, 'base64url').toString().split(':')[1], claimId, voter };
+  return { eventId, eventUuid: uuidOf(eventId), claimId, voter };
 }
 
 /** The contract's OnVerdictChanged for the whole event, as an anonymous front end subscribes. */

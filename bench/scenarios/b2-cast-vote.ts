@@ -1,10 +1,9 @@
-import { computeVerdict } from '../../src/domain/verdict';
 import type { ConsensusPolicy } from '../../src/domain/policy';
 import type { Rating } from '../../src/generated/graphql';
 import { CastVotePlan, statementsPerVote } from '../baselines/raw-cast-vote';
 import type { LoopResult } from '../lib/closed-loop';
 import { BenchDatabase, createBenchDatabase, Inspector } from '../lib/database';
-import { operationBody } from '../lib/graphql';
+import { operationBody, uuidOf } from '../lib/graphql';
 import { LoadRequest, runLoad } from '../lib/load';
 import { compiledBenchModule } from '../lib/paths';
 import { askChild, Cores, pinningSupport } from '../lib/processes';
@@ -13,6 +12,7 @@ import { alternateRounds, cpuPerOperation, describeRounds, loadGeneratorBusiest,
 import { Account, ratings, seededRandom, Seeder } from '../lib/seed';
 import { format, percent, summarizeRounds } from '../lib/stats';
 import { loadNotes, loadRows, ResultRow } from '../lib/table';
+import { logProblems, readLogStats, readStoredBallots, readStoredVerdicts, verdictsOffTheRule } from '../lib/verdict-check';
 import type { Scenario } from './scenario';
 
 const policy: ConsensusPolicy = { quorum: 3, threshold: 0.66, minOrganizations: 2 };
@@ -127,10 +127,11 @@ export const castVoteScenario: Scenario = {
           lostRow,
         ],
         notes: [
-          `Policy quorum ${policy.quorum}, threshold ${policy.threshold}, minOrganizations ${policy.minOrganizations}; reviewers of ${organizations.length} organisations, ` +
+          `Policy quorum ${policy.quorum}, threshold ${policy.threshold}, minOrganizations ${policy.minOrganizations}; reviewers invited into ${organizations.length} verified organisations, ` +
             `each voting on the claims in turn, 60% FALSE, so most votes change the verdict and write two log entries.`,
           `Project: CastVote over HTTP from a load-generator process, ${reviewerCount} keep-alive connections, each with its reviewer's token. ` +
-            `Baseline: the same votes as raw pg transactions from one process, ${reviewerCount} at once on a pool of 10 connections (the project's pool size), ` +
+            `Baseline: the same votes as raw pg transactions from one process (the voter's row locked FOR SHARE, then the claim; ballots read with the project's query of roles, suspensions and verified organisations; ` +
+            `organisation count and explanation stored), ${reviewerCount} at once on a pool of 10 connections (the project's pool size), ` +
             `on an event of its own with the same reviewers. The project's server stays up during the baseline's rounds and hears its NOTIFYs, ` +
             `which it drops at once: nothing subscribes.`,
           `${describeRounds(options)}. ` +
@@ -184,11 +185,6 @@ function castVoteRequest(reviewer: Account, claimId: string, rating: Rating): Lo
   };
 }
 
-/** The uuid inside a global ID (base64url of `Type:uuid`). */
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64url').toString().split(':')[1];
-}
-
 /**
  * Replays what each reviewer was told (the outcomes, in order, round after round) and compares
  * it with what is stored: the last acknowledged rating of every reviewer and claim (a failed
@@ -231,12 +227,8 @@ async function checkNoLostVotes(
 
   return database.inspect(side, async (db: Inspector) => {
     const problems: string[] = [];
-    const stored = await db.query<{ claim_id: string; reviewer_id: string; rating: Rating; organization: string | null }>(
-      `SELECT v.claim_id, v.reviewer_id, v.rating, r.organization FROM votes v JOIN reviewers r ON r.id = v.reviewer_id
-        WHERE v.claim_id = ANY($1::uuid[])`,
-      [claimIds],
-    );
-    const storedByKey = new Map(stored.map((row) => [`${row.claim_id}:${row.reviewer_id}`, row.rating]));
+    const stored = await readStoredBallots(db, claimIds);
+    const storedByKey = new Map(stored.map((row) => [`${row.claimId}:${row.voterId}`, row.rating]));
     let lost = 0;
     for (const [key, { acknowledged: rating, maybe }] of expected) {
       const found = storedByKey.get(key);
@@ -247,50 +239,14 @@ async function checkNoLostVotes(
     if (lost) problems.push(`${lost} reviewer-claim pairs do not hold the last acknowledged vote`);
     if (phantoms) problems.push(`${phantoms} stored votes were never sent`);
 
-    const claims = await db.query<{
-      id: string;
-      verdict_status: string;
-      verdict_rating: string | null;
-      verdict_agreement: number;
-      verdict_vote_count: number;
-      verdict_tally: { rating: string; votes: number }[];
-      verdict_version: number;
-    }>(
-      `SELECT id, verdict_status, verdict_rating, verdict_agreement, verdict_vote_count, verdict_tally, verdict_version
-         FROM claims WHERE id = ANY($1::uuid[])`,
-      [claimIds],
-    );
-    let wrongVerdicts = 0;
-    for (const claim of claims) {
-      const ballots = stored.filter((row) => row.claim_id === claim.id).map((row) => ({ rating: row.rating, organization: row.organization }));
-      const rule = computeVerdict(ballots, policy);
-      const same =
-        rule.status === claim.verdict_status &&
-        rule.rating === claim.verdict_rating &&
-        Math.abs(rule.agreement - Number(claim.verdict_agreement)) < 1e-9 &&
-        rule.voteCount === Number(claim.verdict_vote_count) &&
-        JSON.stringify(rule.tally) === JSON.stringify(claim.verdict_tally.map((t) => ({ rating: t.rating, votes: t.votes })));
-      if (!same) wrongVerdicts++;
-    }
+    const claims = await readStoredVerdicts(db, claimIds);
+    const wrongVerdicts = verdictsOffTheRule(claims, stored, policy);
     if (wrongVerdicts) problems.push(`${wrongVerdicts} of ${claims.length} claims have a verdict that is not the rule applied to their stored votes`);
 
-    const [logStats] = await db.query<{ entries: number; last: number; head: number; voteCast: number; verdictChanged: number }>(
-      `SELECT count(*)::int AS entries, coalesce(max(position), 0)::int AS last,
-              (SELECT position FROM event_log_heads WHERE event_id = $1)::int AS head,
-              (count(*) FILTER (WHERE type = 'VOTE_CAST'))::int AS "voteCast",
-              (count(*) FILTER (WHERE type = 'VERDICT_CHANGED'))::int AS "verdictChanged"
-         FROM activity WHERE event_id = $1`,
-      [uuidOf(event.eventId)],
-    );
-    const versions = claims.reduce((sum, claim) => sum + Number(claim.verdict_version), 0);
-    if (logStats.entries !== logStats.last || logStats.head !== logStats.last) {
-      problems.push(`the log has gaps: ${logStats.entries} entries, last position ${logStats.last}, head ${logStats.head}`);
-    }
+    const logStats = await readLogStats(db, uuidOf(event.eventId));
+    problems.push(...logProblems(logStats, claims));
     if (logStats.voteCast < acknowledged || logStats.voteCast > acknowledged + failed) {
       problems.push(`the log has ${logStats.voteCast} VOTE_CAST entries for ${acknowledged} acknowledged votes (${failed} failed)`);
-    }
-    if (logStats.verdictChanged !== versions) {
-      problems.push(`the log has ${logStats.verdictChanged} VERDICT_CHANGED entries for ${versions} verdict versions`);
     }
     return {
       summary:

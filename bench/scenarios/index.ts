@@ -3,6 +3,7 @@ import { eventBoardScenario } from './b1-event-board';
 import { verdictFanoutScenario } from './b3-verdict-fanout';
 import { subscriptionMemoryScenario } from './b4-subscription-memory';
 import { crossInstanceScenario } from './b5-cross-instance';
+import { suspensionScenario } from './b8-suspension';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order `npm run bench` runs them. Add a new one here. */
@@ -12,4 +13,5 @@ export const scenarios: readonly Scenario[] = [
   verdictFanoutScenario,
   subscriptionMemoryScenario,
   crossInstanceScenario,
+  suspensionScenario,
 ];

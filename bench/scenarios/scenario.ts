@@ -25,7 +25,8 @@ export interface Scenario {
   /**
    * Which of its figures a run replaces in RESULTS.md, when its options make them different
    * figures (B3 at 1,000 and at 10,000 subscribers); runs of other variants keep theirs.
+   * Undefined for the scenario's own figures, where only some options make a variant (B8).
    */
-  variant?(options: Options): string;
+  variant?(options: Options): string | undefined;
   run(context: ScenarioContext): Promise<ScenarioReport>;
 }
