@@ -17,9 +17,9 @@ import { conflict, forbidden, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, parseInput, text } from '../domain/input-rules';
 import { requireRole } from '../domain/roles';
-import { roleAfterApproval, roleAfterJoining } from '../domain/trust';
-import { redeemInvitation } from './invitation-service';
-import { administers, lockOrganization } from './organization-service';
+import { requireStanding, roleAfterApproval, roleAfterJoining } from '../domain/trust';
+import { isOrgAdmin, redeemInvitation } from './invitation-service';
+import { lockOrganization } from './organization-service';
 import { RequestContext, transact } from './request-context';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
@@ -51,8 +51,10 @@ export async function acceptInvitation(ctx: RequestContext, input: AcceptInvitat
 
 /**
  * Makes the reviewer an ACTIVE member of a redeemed invitation's organisation (CONFLICT when
- * already an ACTIVE member of one), raises their role to the invitation's, and recomputes the
- * verdicts their votes bear on. In the caller's transaction: signUp's or acceptInvitation's.
+ * already an ACTIVE member of another one), raises their role to the invitation's, and
+ * recomputes the verdicts their votes bear on. An invitation to the reviewer's own
+ * organisation raises what it grants: an orgAdmin invitation makes an existing member one of
+ * its admins. In the caller's transaction: signUp's or acceptInvitation's.
  */
 export async function joinWithInvitation(
   tx: EntityManager,
@@ -62,11 +64,12 @@ export async function joinWithInvitation(
 ): Promise<JoinedMembership> {
   const organization = await lockOrganization(tx, invitation.organizationId, 'FOR SHARE');
   const reviewer = await lockReviewer(tx, reviewerId);
-  await assertNoActiveMembership(tx, reviewer.id);
+  await assertNoActiveMembership(tx, reviewer.id, organization.id);
   const [row] = await queryRows<{ id: string }>(
     tx,
     `INSERT INTO memberships AS m (organization_id, reviewer_id, status, org_admin) VALUES ($1, $2, '${MembershipStatus.Active}', $3)
-     ON CONFLICT (reviewer_id, organization_id) DO UPDATE SET status = excluded.status, org_admin = excluded.org_admin, updated_at = now()
+     ON CONFLICT (reviewer_id, organization_id) DO UPDATE
+       SET status = excluded.status, org_admin = excluded.org_admin OR (m.status = '${MembershipStatus.Active}' AND m.org_admin), updated_at = now()
      RETURNING m.id`,
     [organization.id, reviewer.id, invitation.orgAdmin],
   );
@@ -163,31 +166,38 @@ interface LockedMembership {
 }
 
 /**
- * A change to one membership by the organisation's admins or an ADMIN (FORBIDDEN for anyone
- * else, NOT_FOUND when there is no such membership), with its organisation, reviewer and row
- * locked in the lock order of claim-locks.
+ * A change to one membership by the organisation's admins or an ADMIN, not suspended anywhere
+ * (FORBIDDEN for anyone else, NOT_FOUND when there is no such membership), with its
+ * organisation, reviewer and row locked in the lock order of claim-locks.
  */
 async function changeMembership(
   ctx: RequestContext,
   membershipId: string,
   change: (tx: EntityManager, locked: LockedMembership, actorId: string) => Promise<MembershipEntity>,
 ): Promise<MembershipEntity> {
-  const actor = requireRole(ctx.viewer, Role.Observer);
+  const actor = requireStanding(ctx.viewer, Role.Observer);
   const id = decodeGlobalId(membershipId, 'Membership');
   const found = await ctx.loaders.membership.load(id);
   if (!found) throw notFound('Membership');
-  if (!(await administers(ctx, found.organizationId))) throw forbidden("Only the organisation's admins and ADMINs may change its members");
   return transact(ctx, async (tx) => {
     const organization = await lockOrganization(tx, found.organizationId, 'FOR SHARE');
+    // Under the organisation's lock, so that an admin suspended a moment ago no longer decides.
+    if (actor.role !== Role.Admin && !(await isOrgAdmin(tx, actor.id, organization.id))) {
+      throw forbidden("Only the organisation's admins and ADMINs may change its members");
+    }
     const reviewer = await lockReviewer(tx, found.reviewerId);
     const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1 FOR UPDATE', [id]);
     return change(tx, { membership, reviewer, organization }, actor.id);
   });
 }
 
-/** CONFLICT when the reviewer is already an ACTIVE member of an organisation (one at a time). */
-async function assertNoActiveMembership(tx: EntityManager, reviewerId: string): Promise<void> {
-  const active = await queryRows(tx, `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND status = '${MembershipStatus.Active}'`, [reviewerId]);
+/** CONFLICT when the reviewer is already an ACTIVE member of an organisation (one at a time), other than `except`. */
+async function assertNoActiveMembership(tx: EntityManager, reviewerId: string, except: string | null = null): Promise<void> {
+  const active = await queryRows(
+    tx,
+    `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND status = '${MembershipStatus.Active}' AND organization_id IS DISTINCT FROM $2`,
+    [reviewerId, except],
+  );
   if (active.length > 0) throw conflict('The reviewer is already an ACTIVE member of an organisation; one at a time');
 }
 

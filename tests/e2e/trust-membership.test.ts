@@ -287,3 +287,33 @@ describe('requests', () => {
     expect(byOrgAdmin.membership).toEqual({ id: requestId, status: 'REQUESTED' });
   });
 });
+
+describe('organisation admins', () => {
+  test('an invitation to a member\'s own organisation makes them one of its admins; one suspended anywhere decides nothing', async () => {
+    const world = await World.create(server.url);
+    const { organizationId, orgAdmin } = await organizationWithAdmin(world);
+    const email = newEmail();
+    const member = await signUp(world.anonymous, { displayName: 'Member', invitationCode: await world.invite(organizationId, email) }, email);
+    expect(ok(await member.api.op('ViewerMembership')).viewer.membership).toMatchObject({ status: 'ACTIVE', orgAdmin: false });
+
+    const promotion = await world.invite(organizationId, email, 'REVIEWER', orgAdmin, { orgAdmin: true });
+    const accepted = ok(await member.api.op('AcceptInvitation', { input: { code: promotion } })).acceptInvitation.membership;
+    expect(accepted).toMatchObject({ status: 'ACTIVE', orgAdmin: true, organization: { id: organizationId } });
+    expect((await members(member.api, organizationId, 'ACTIVE')).totalCount).toBe(2);
+    // A plain invitation later does not take the admin's rights away.
+    ok(await member.api.op('AcceptInvitation', { input: { code: await world.invite(organizationId, email) } }));
+    expect(ok(await member.api.op('ViewerMembership')).viewer.membership.orgAdmin).toBe(true);
+
+    // Suspended in another newsroom, the same reviewer can no longer approve anyone here.
+    const other = await organizationWithAdmin(world);
+    const requester = await signUp(world.anonymous, { displayName: 'Requester' });
+    const { id: requestId } = ok(await requester.api.op('RequestMembership', { input: { organizationId } })).requestMembership.membership;
+    const elsewhereEmail = newEmail();
+    const suspendedElsewhere = await signUp(world.anonymous, { displayName: 'Both', invitationCode: await world.invite(other.organizationId, elsewhereEmail) }, elsewhereEmail);
+    const { id: elsewhereMembership } = ok(await suspendedElsewhere.api.op('ViewerMembership')).viewer.membership;
+    ok(await other.orgAdmin.api.op('SuspendMember', { input: { membershipId: elsewhereMembership, reason: 'Leaked drafts' } }));
+    ok(await suspendedElsewhere.api.op('AcceptInvitation', { input: { code: await world.invite(organizationId, elsewhereEmail, 'REVIEWER', world.admin, { orgAdmin: true }) } }));
+    expect(errorCode(await suspendedElsewhere.api.op('DecideMembership', { input: { membershipId: requestId, approve: true } }))).toBe('FORBIDDEN');
+    expect((await members(orgAdmin.api, organizationId, 'REQUESTED')).edges.map((edge) => edge.node.id)).toEqual([requestId]);
+  });
+});
