@@ -1,17 +1,28 @@
-import { Rating, Role, Stance, VerdictStatus } from '../generated/graphql';
+import { Rating, Role, Stance, VerdictStatus, type ConsensusPolicyInput } from '../generated/graphql';
 
 /**
  * Demo data: the January 2022 unrest in Kazakhstan, with claims taken from an interview with
- * the chief editor of "Factcheck in Kazakhstan" (MK, www.mk.ru). The people are made up; the
- * votes are chosen so that the default policy (quorum 3, threshold 0.66) gives each claim the
- * `expectedStatus` written beside it. seed-demo.ts loads it through the services.
+ * the chief editor of "Factcheck in Kazakhstan" (MK, www.mk.ru). The people and two of the
+ * organisations are made up; the votes are chosen so that the event's policy (quorum 3,
+ * threshold 0.66, minOrganizations 2) gives each claim, once demoSuspension has taken effect,
+ * the `expectedStatus` written beside it. seed-demo.ts loads it through the services.
  */
+
+export interface DemoOrganization {
+  name: string;
+  url: string;
+  /** Verified by the demo admin; the members of an unverified one vote, but it does not count toward minOrganizations. */
+  verified: boolean;
+}
 
 export interface DemoReviewer {
   displayName: string;
   email: string;
-  organization: string | null;
+  organization: DemoOrganizationKey;
+  /** Invited with this role by the demo admin. */
   role: Role;
+  /** May invite, approve and suspend the organisation's members. */
+  orgAdmin?: boolean;
 }
 
 export interface DemoEvidence {
@@ -44,23 +55,42 @@ export interface DemoClaim {
   expectedStatus: VerdictStatus;
 }
 
-const FACTCHECK_KZ = 'Factcheck.kz';
-const VLAST_KZ = 'Vlast.kz';
-const EURASIA_WIRE = 'Eurasia Wire Fact Check (Moscow)';
+export const demoOrganizations = {
+  factcheck: { name: 'Factcheck.kz', url: 'https://factcheck.kz', verified: true },
+  vlast: { name: 'Vlast.kz', url: 'https://vlast.kz', verified: true },
+  eurasia: { name: 'Eurasia Wire Fact Check (Moscow)', url: 'https://eurasia-wire.example.org', verified: true },
+  // A newsroom that began during the unrest: its reporter votes, but nobody has vouched for it yet.
+  aktau: { name: 'Aktau Citizen Desk', url: 'https://aktau-desk.example.org', verified: false },
+} as const satisfies Record<string, DemoOrganization>;
 
-/** The first account signs up first, so on an empty database it is the ADMIN. */
+export type DemoOrganizationKey = keyof typeof demoOrganizations;
+
+/** The first account; on an empty database it is the ADMIN. It creates the organisations and invites everyone. */
+export const demoAdmin = { displayName: 'Demo Administrator', email: 'admin@demo.example.org' } as const;
+
 export const demoReviewers = {
-  admin: { displayName: 'Demo Administrator', email: 'admin@demo.example.org', organization: null, role: Role.Admin },
-  editor: { displayName: 'Assel Zhunusova', email: 'assel.zhunusova@demo.example.org', organization: FACTCHECK_KZ, role: Role.Editor },
-  aigerim: { displayName: 'Aigerim Sarsenova', email: 'aigerim.sarsenova@demo.example.org', organization: FACTCHECK_KZ, role: Role.Reviewer },
-  daniyar: { displayName: 'Daniyar Kuanyshev', email: 'daniyar.kuanyshev@demo.example.org', organization: FACTCHECK_KZ, role: Role.Reviewer },
-  madina: { displayName: 'Madina Omarbekova', email: 'madina.omarbekova@demo.example.org', organization: VLAST_KZ, role: Role.Reviewer },
-  yerlan: { displayName: 'Yerlan Tulegenov', email: 'yerlan.tulegenov@demo.example.org', organization: VLAST_KZ, role: Role.Reviewer },
-  olga: { displayName: 'Olga Vetrova', email: 'olga.vetrova@demo.example.org', organization: EURASIA_WIRE, role: Role.Reviewer },
-  ilya: { displayName: 'Ilya Sokolov', email: 'ilya.sokolov@demo.example.org', organization: EURASIA_WIRE, role: Role.Reviewer },
+  editor: { displayName: 'Assel Zhunusova', email: 'assel.zhunusova@demo.example.org', organization: 'factcheck', role: Role.Editor, orgAdmin: true },
+  aigerim: { displayName: 'Aigerim Sarsenova', email: 'aigerim.sarsenova@demo.example.org', organization: 'factcheck', role: Role.Reviewer },
+  daniyar: { displayName: 'Daniyar Kuanyshev', email: 'daniyar.kuanyshev@demo.example.org', organization: 'factcheck', role: Role.Reviewer },
+  timur: { displayName: 'Timur Akhmetov', email: 'timur.akhmetov@demo.example.org', organization: 'factcheck', role: Role.Reviewer },
+  madina: { displayName: 'Madina Omarbekova', email: 'madina.omarbekova@demo.example.org', organization: 'vlast', role: Role.Reviewer },
+  yerlan: { displayName: 'Yerlan Tulegenov', email: 'yerlan.tulegenov@demo.example.org', organization: 'vlast', role: Role.Reviewer },
+  olga: { displayName: 'Olga Vetrova', email: 'olga.vetrova@demo.example.org', organization: 'eurasia', role: Role.Reviewer },
+  ilya: { displayName: 'Ilya Sokolov', email: 'ilya.sokolov@demo.example.org', organization: 'eurasia', role: Role.Reviewer },
+  bauyrzhan: { displayName: 'Bauyrzhan Abenov', email: 'bauyrzhan.abenov@demo.example.org', organization: 'aktau', role: Role.Reviewer },
 } as const satisfies Record<string, DemoReviewer>;
 
 export type DemoReviewerKey = keyof typeof demoReviewers;
+
+/**
+ * After the votes, Factcheck.kz's admin suspends one member. Their one vote stays stored and
+ * listed but stops counting, and the verdict it had carried to CONSENSUS falls back to IN_REVIEW.
+ */
+export const demoSuspension = {
+  member: 'timur',
+  by: 'editor',
+  reason: "Posted the desk's unpublished ratings in a public Telegram channel.",
+} as const satisfies { member: DemoReviewerKey; by: DemoReviewerKey; reason: string };
 
 /** The seed recognises an earlier run by this title and then creates nothing. */
 export const demoEvent = {
@@ -70,8 +100,10 @@ export const demoEvent = {
     'a state of emergency, a communications blackout and the arrival of CSTO forces followed.',
   region: 'Kazakhstan',
   startedAt: '2022-01-02T00:00:00Z',
+  /** A consensus needs voters from two verified organisations, so the unverified one shows. */
+  policy: { minOrganizations: 2 },
   openedBy: 'editor',
-} as const satisfies { title: string; description: string; region: string; startedAt: string; openedBy: DemoReviewerKey };
+} as const satisfies { title: string; description: string; region: string; startedAt: string; policy: ConsensusPolicyInput; openedBy: DemoReviewerKey };
 
 const INTERVIEW = {
   url: 'https://www.mk.ru/',
@@ -125,6 +157,8 @@ export const demoClaims: DemoClaim[] = [
     votes: [
       { by: 'madina', rating: Rating.True, cites: [0] },
       { by: 'ilya', rating: Rating.MostlyTrue, rationale: 'Branches closed; some card payments still went through.' },
+      // Makes it CONSENSUS until demoSuspension stops this vote counting.
+      { by: 'timur', rating: Rating.True, rationale: 'Every branch on Abai Avenue was shut on 6 January.' },
     ],
     expectedStatus: VerdictStatus.InReview,
   },
@@ -240,8 +274,10 @@ export const demoClaims: DemoClaim[] = [
     votes: [
       { by: 'daniyar', rating: Rating.MostlyTrue, cites: [0] },
       { by: 'olga', rating: Rating.Mixed, rationale: 'Talks in Zhanaozen and Aktau; none reported elsewhere.' },
+      // Two of three agree, but from one verified organisation: Aktau Citizen Desk is not verified.
+      { by: 'bauyrzhan', rating: Rating.MostlyTrue, rationale: 'Our reporter saw the talks in Aktau on 5 January.' },
     ],
-    expectedStatus: VerdictStatus.InReview,
+    expectedStatus: VerdictStatus.Contested,
   },
   {
     statement: 'CSTO troops were deployed to guard the Baikonur cosmodrome and a nuclear fuel storage facility.',

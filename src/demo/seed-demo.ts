@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/config';
 import { DataDirLockedError } from '../db/data-dir-lock';
 import { openDatabase } from '../db/database';
+import { queryRows } from '../db/transaction';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { encodeGlobalId } from '../domain/global-id';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
@@ -10,13 +11,28 @@ import { Role, type VerdictStatus } from '../generated/graphql';
 import { submitClaim } from '../services/claim-service';
 import { openEvent } from '../services/event-service';
 import { addEvidence } from '../services/evidence-service';
-import { AppServices, createRequestContext, RequestContext, unsuspendedViewer } from '../services/request-context';
-import { setReviewerRole, signUp } from '../services/reviewer-service';
+import { inviteMember } from '../services/invitation-service';
+import { suspendMember } from '../services/membership-service';
+import { createOrganization, setOrganizationVerified } from '../services/organization-service';
+import { AppServices, createRequestContext, RequestContext } from '../services/request-context';
+import { AuthResult, reviewerForToken, signUp } from '../services/reviewer-service';
 import { castVote } from '../services/vote-service';
 import { publishVerdict } from '../services/workflow-service';
 import { createAppServices } from '../server/app-services';
 import { createLogger } from '../server/logger';
-import { DemoClaim, demoClaims, demoEvent, DemoReviewerKey, demoReviewers } from './demo-data';
+import {
+  demoAdmin,
+  DemoClaim,
+  demoClaims,
+  demoEvent,
+  DemoOrganization,
+  DemoOrganizationKey,
+  demoOrganizations,
+  DemoReviewer,
+  DemoReviewerKey,
+  demoReviewers,
+  demoSuspension,
+} from './demo-data';
 
 export interface SeededClaim {
   /** Global ID. */
@@ -24,7 +40,7 @@ export interface SeededClaim {
   statement: string;
   language: string;
   status: VerdictStatus;
-  /** What demo-data.ts meant it to be; differs only if the verdict rule or default policy moved. */
+  /** What demo-data.ts meant it to be; differs only if the verdict rule or the trust model moved. */
   expectedStatus: VerdictStatus;
 }
 
@@ -48,55 +64,84 @@ export class DemoSeedError extends Error {}
 type Contexts = Record<DemoReviewerKey, RequestContext>;
 
 /**
- * Loads the demo event, accounts, claims, evidence, votes and one published verdict through
- * the services, so verdicts and the activity log come out as for real users. A second run
- * finds the event by its title and creates nothing. The password is random per run (the
- * demo accounts may land in a database that real people use) unless one is given.
+ * Loads the demo organisations, accounts, event, claims, evidence, votes, one published verdict
+ * and one suspension through the services, as a desk would: the admin creates and verifies the
+ * organisations and invites everyone, each signs up with the code, and Factcheck.kz's admin
+ * suspends a member at the end. Verdicts and the activity log come out as for real users. A
+ * second run finds the event by its title and creates nothing. The password is random per run
+ * (the demo accounts may land in a database that real people use) unless one is given.
  */
 export async function seedDemo(app: AppServices, options: { password?: string } = {}): Promise<DemoSeedResult> {
-  const emails = { editorEmail: demoReviewers.editor.email, adminEmail: demoReviewers.admin.email };
+  const emails = { editorEmail: demoReviewers.editor.email, adminEmail: demoAdmin.email };
   const existing = await app.dataSource.getRepository(BreakingEventEntity).findOneBy({ title: demoEvent.title });
   if (existing) {
     return { eventId: encodeGlobalId('Event', existing.id), skipped: true, claims: [], password: null, adminBootstrapped: false, ...emails };
   }
+  await assertOrganizationNamesFree(app);
   const password = options.password ?? randomBytes(12).toString('base64url');
-  const { contexts, adminBootstrapped } = await createAccounts(app, password);
-  const event = await openEvent(contexts[demoEvent.openedBy], {
-    title: demoEvent.title,
-    description: demoEvent.description,
-    region: demoEvent.region,
-    startedAt: new Date(demoEvent.startedAt),
-  });
+  const { admin, adminBootstrapped } = await signUpAdmin(app, password);
+  const organizationIds = await createOrganizations(admin);
+  const contexts = await enrolReviewers(admin, organizationIds, password);
+  const { openedBy, ...eventInput } = demoEvent;
+  const event = await openEvent(contexts[openedBy], { ...eventInput, startedAt: new Date(demoEvent.startedAt) });
   const eventId = encodeGlobalId('Event', event.id);
-  const claims: SeededClaim[] = [];
-  for (const claim of demoClaims) claims.push(await seedClaim(contexts, eventId, claim));
-  return { eventId, skipped: false, claims, password, adminBootstrapped, ...emails };
+  const claimIds: string[] = [];
+  for (const claim of demoClaims) claimIds.push(await seedClaim(contexts, eventId, claim));
+  await suspendDemoMember(contexts);
+  return { eventId, skipped: false, claims: await readSeededClaims(app, claimIds), password, adminBootstrapped, ...emails };
 }
 
-/** Signs every demo account up, the admin first, then gives each its role as the admin. */
-async function createAccounts(app: AppServices, password: string): Promise<{ contexts: Contexts; adminBootstrapped: boolean }> {
-  const anonymous = createRequestContext(app, null);
-  const keys = Object.keys(demoReviewers) as DemoReviewerKey[];
-  const accounts = {} as Record<DemoReviewerKey, ReviewerEntity>;
-  for (const key of keys) {
-    const { displayName, email, organization } = demoReviewers[key];
-    accounts[key] = await signUpDemoAccount(anonymous, { email, password, displayName, organization });
+/** The demo would make its accounts members of a real newsroom that had one of its organisations' names: refuse. */
+async function assertOrganizationNamesFree(app: AppServices): Promise<void> {
+  const names = Object.values(demoOrganizations).map((organization) => organization.name.toLowerCase());
+  const [taken] = await queryRows<{ name: string }>(app.dataSource.manager, 'SELECT name FROM organizations WHERE lower(name) = ANY($1::text[])', [names]);
+  if (taken) {
+    throw new DemoSeedError(
+      `The organisation "${taken.name}" already exists, and the demo accounts would join it. ` +
+        'Seed into an empty database (a new DATA_DIR or DATABASE_URL) instead.',
+    );
   }
-  const adminBootstrapped = accounts.admin.role !== Role.Admin;
-  if (adminBootstrapped) accounts.admin = await bootstrapAdmin(app, accounts.admin);
-  const admin = createRequestContext(app, unsuspendedViewer(accounts.admin));
-  for (const key of keys) {
-    const role = demoReviewers[key].role;
-    if (accounts[key].role === role) continue;
-    accounts[key] = await setReviewerRole(admin, { reviewerId: encodeGlobalId('Reviewer', accounts[key].id), role });
-  }
-  const contexts = Object.fromEntries(keys.map((key) => [key, createRequestContext(app, unsuspendedViewer(accounts[key]))])) as Contexts;
-  return { contexts, adminBootstrapped };
 }
 
-async function signUpDemoAccount(anonymous: RequestContext, input: Parameters<typeof signUp>[1]): Promise<ReviewerEntity> {
+/** The demo admin: the first account on an empty database is the ADMIN; on any other, see bootstrapAdmin. */
+async function signUpAdmin(app: AppServices, password: string): Promise<{ admin: RequestContext; adminBootstrapped: boolean }> {
+  const { token, reviewer } = await signUpDemoAccount(createRequestContext(app, null), { ...demoAdmin, password });
+  const adminBootstrapped = reviewer.role !== Role.Admin;
+  if (adminBootstrapped) await bootstrapAdmin(app, reviewer);
+  return { admin: await contextFor(app, token), adminBootstrapped };
+}
+
+/** The admin creates each organisation and verifies the ones the demo vouches for. */
+async function createOrganizations(admin: RequestContext): Promise<Record<DemoOrganizationKey, string>> {
+  const ids = {} as Record<DemoOrganizationKey, string>;
+  for (const [key, { name, url, verified }] of Object.entries(demoOrganizations) as [DemoOrganizationKey, DemoOrganization][]) {
+    ids[key] = encodeGlobalId('Organization', (await createOrganization(admin, { name, url })).id);
+    if (verified) await setOrganizationVerified(admin, { organizationId: ids[key], verified });
+  }
+  return ids;
+}
+
+/** The admin invites each demo reviewer with their role, and each signs up with the code. */
+async function enrolReviewers(admin: RequestContext, organizationIds: Record<DemoOrganizationKey, string>, password: string): Promise<Contexts> {
+  const anonymous = createRequestContext(admin.app, null);
+  const contexts = {} as Contexts;
+  for (const [key, reviewer] of Object.entries(demoReviewers) as [DemoReviewerKey, DemoReviewer][]) {
+    const { email, displayName, role, orgAdmin } = reviewer;
+    const { code } = await inviteMember(admin, { organizationId: organizationIds[reviewer.organization], email, role, orgAdmin });
+    const { token } = await signUpDemoAccount(anonymous, { email, password, displayName, invitationCode: code });
+    contexts[key] = await contextFor(admin.app, token);
+  }
+  return contexts;
+}
+
+/** A context for the token's reviewer, read as the server reads a request's viewer. */
+async function contextFor(app: AppServices, token: string): Promise<RequestContext> {
+  return createRequestContext(app, await reviewerForToken({ app }, token));
+}
+
+async function signUpDemoAccount(anonymous: RequestContext, input: Parameters<typeof signUp>[1]): Promise<AuthResult> {
   try {
-    return (await signUp(anonymous, input)).reviewer;
+    return await signUp(anonymous, input);
   } catch (error) {
     if (error instanceof DomainError && error.code === ErrorCode.Conflict) {
       throw new DemoSeedError(
@@ -110,17 +155,16 @@ async function signUpDemoAccount(anonymous: RequestContext, input: Parameters<ty
 
 /**
  * The one write that bypasses the services. On a database that already had accounts the demo
- * admin signs up as a REVIEWER, and setReviewerRole needs an ADMIN's context that the seed
+ * admin signs up as an OBSERVER, and setReviewerRole needs an ADMIN's context that the seed
  * does not have (it holds no real admin's credentials, and should not act as one). So this
  * bootstrap step alone sets the role on the row; every later step goes through the services.
  */
-async function bootstrapAdmin(app: AppServices, reviewer: ReviewerEntity): Promise<ReviewerEntity> {
-  const reviewers = app.dataSource.getRepository(ReviewerEntity);
-  await reviewers.update({ id: reviewer.id }, { role: Role.Admin });
-  return reviewers.findOneByOrFail({ id: reviewer.id });
+async function bootstrapAdmin(app: AppServices, reviewer: ReviewerEntity): Promise<void> {
+  await app.dataSource.getRepository(ReviewerEntity).update({ id: reviewer.id }, { role: Role.Admin });
 }
 
-async function seedClaim(contexts: Contexts, eventId: string, data: DemoClaim): Promise<SeededClaim> {
+/** Returns the claim's database id. */
+async function seedClaim(contexts: Contexts, eventId: string, data: DemoClaim): Promise<string> {
   const { claim } = await submitClaim(contexts[data.submittedBy], {
     eventId,
     statement: data.statement,
@@ -135,15 +179,29 @@ async function seedClaim(contexts: Contexts, eventId: string, data: DemoClaim): 
     const evidence = await addEvidence(contexts[by], { claimId, ...item });
     evidenceIds.push(encodeGlobalId('Evidence', evidence.id));
   }
-  let status = claim.verdictStatus;
   for (const { by, rating, rationale, cites } of data.votes) {
-    const voted = await castVote(contexts[by], { claimId, rating, rationale, evidenceIds: cites?.map((i) => evidenceIds[i]) });
-    status = voted.claim.verdictStatus;
+    await castVote(contexts[by], { claimId, rating, rationale, evidenceIds: cites?.map((i) => evidenceIds[i]) });
   }
-  if (data.publishSummary) {
-    status = (await publishVerdict(contexts.editor, { claimId, summary: data.publishSummary })).verdictStatus;
-  }
-  return { id: claimId, statement: data.statement, language: data.language, status, expectedStatus: data.expectedStatus };
+  if (data.publishSummary) await publishVerdict(contexts.editor, { claimId, summary: data.publishSummary });
+  return claim.id;
+}
+
+/** The organisation's admin suspends demoSuspension.member, whose votes stop counting. */
+async function suspendDemoMember(contexts: Contexts): Promise<void> {
+  const { member, by, reason } = demoSuspension;
+  const membership = await contexts[by].loaders.currentMembership.load(contexts[member].viewer!.id);
+  await suspendMember(contexts[by], { membershipId: encodeGlobalId('Membership', membership!.id), reason });
+}
+
+/** The claims' verdicts as the seed left them, after the suspension. */
+async function readSeededClaims(app: AppServices, claimIds: string[]): Promise<SeededClaim[]> {
+  const { loaders } = createRequestContext(app, null);
+  return Promise.all(
+    demoClaims.map(async ({ statement, language, expectedStatus }, i) => {
+      const { verdictStatus } = (await loaders.claim.load(claimIds[i]))!;
+      return { id: encodeGlobalId('Claim', claimIds[i]), statement, language, status: verdictStatus, expectedStatus };
+    }),
+  );
 }
 
 function summary(result: DemoSeedResult): string {

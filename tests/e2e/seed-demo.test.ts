@@ -1,6 +1,6 @@
-import { demoClaims, demoEvent, demoReviewers } from '../../src/demo/demo-data';
-import { DemoSeedResult, seedDemo } from '../../src/demo/seed-demo';
-import { ApiClient, ok } from '../support/client';
+import { demoAdmin, demoClaims, demoEvent, demoOrganizations, demoReviewers, demoSuspension } from '../../src/demo/demo-data';
+import { DemoSeedError, DemoSeedResult, seedDemo } from '../../src/demo/seed-demo';
+import { ApiClient, errorCode, ok } from '../support/client';
 import { startTestServer, TestServer } from '../support/test-server';
 
 interface BoardClaim {
@@ -22,6 +22,37 @@ async function logIn(url: string, email: string, password: string): Promise<ApiC
 }
 
 const expectedStatuses = new Map(demoClaims.map((claim) => [claim.statement, claim.expectedStatus as string]));
+
+/** The statements of the claims a demo reviewer voted on. */
+const votedOnBy = (key: string) => demoClaims.filter((claim) => claim.votes.some((vote) => vote.by === key)).map((claim) => claim.statement);
+
+async function claimIdOf(api: ApiClient, eventId: string, statement: string): Promise<string> {
+  return (await boardClaims(api, eventId)).nodes.find((claim) => claim.statement === statement)!.id;
+}
+
+interface LoggedActivity {
+  type: string;
+  reason: string | null;
+  claim: { id: string } | null;
+}
+
+/** The newest entry of the event's activity log, read page by page. */
+async function lastActivity(api: ApiClient, eventId: string): Promise<LoggedActivity> {
+  const query = `query ($eventId: ID!, $after: String) {
+    activity(eventId: $eventId, after: $after, first: 100) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { type reason claim { id } } }
+    }
+  }`;
+  let after: string | null = null;
+  for (;;) {
+    const { activity }: { activity: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: LoggedActivity }[] } } = ok(
+      await api.query(query, { eventId, after }),
+    );
+    if (!activity.pageInfo.hasNextPage) return activity.edges.at(-1)!.node;
+    after = activity.pageInfo.endCursor;
+  }
+}
 
 describe('the demo seed on an empty database', () => {
   let server: TestServer;
@@ -69,12 +100,57 @@ describe('the demo seed on an empty database', () => {
     expect(asEditor.verdict.publishedBy.displayName).toBe(demoReviewers.editor.displayName);
   });
 
-  test('votes come from three organisations, shown to a signed-in reviewer only', async () => {
+  test('three verified organisations and one unverified, each with its ACTIVE members', async () => {
+    const { organizations } = ok(await anonymous.op('Organizations', { first: 10 }));
+    expect(organizations.totalCount).toBe(4);
+    const byName = Object.fromEntries(organizations.edges.map(({ node }: { node: { name: string } }) => [node.name, node]));
+    expect(byName).toEqual({
+      'Factcheck.kz': expect.objectContaining({ verified: true, url: 'https://factcheck.kz', memberCount: 3 }),
+      'Vlast.kz': expect.objectContaining({ verified: true, memberCount: 2 }),
+      [demoOrganizations.eurasia.name]: expect.objectContaining({ verified: true, memberCount: 2 }),
+      [demoOrganizations.aktau.name]: expect.objectContaining({ verified: false, memberCount: 1 }),
+    });
+    expect(ok(await anonymous.op('Organizations', { verified: false })).organizations.totalCount).toBe(1);
+  });
+
+  test("votes come from four organisations, the suspended reviewer's from none, shown to a signed-in reviewer only", async () => {
     const organizations = (nodes: BoardClaim[]) =>
       new Set(nodes.flatMap((claim) => claim.votes.edges.map((edge) => edge.node.reviewer?.organization ?? null)));
     const signedIn = organizations((await boardClaims(editor, seeded.eventId)).nodes);
-    expect(signedIn).toEqual(new Set(['Factcheck.kz', 'Vlast.kz', demoReviewers.olga.organization]));
+    expect(signedIn).toEqual(new Set([...Object.values(demoOrganizations).map((organization) => organization.name), null]));
     expect(organizations((await boardClaims(anonymous, seeded.eventId)).nodes)).toEqual(new Set([null]));
+  });
+
+  test("the suspended reviewer's membership is SUSPENDED; their vote is listed but does not count", async () => {
+    const suspended = demoReviewers[demoSuspension.member];
+    const { viewer } = ok(await (await logIn(server.url, suspended.email, seeded.password!)).op('ViewerMembership'));
+    expect(viewer).toMatchObject({ role: 'REVIEWER', organization: null, membership: { status: 'SUSPENDED', organization: { name: 'Factcheck.kz' } } });
+    const factcheck = viewer.membership.organization.id;
+    const { node } = ok(await editor.op('OrganizationMembers', { id: factcheck, status: 'SUSPENDED' }));
+    expect(node.memberships.edges.map(({ node }: { node: { reviewer: { displayName: string } } }) => node.reviewer.displayName)).toEqual([suspended.displayName]);
+
+    const [statement] = votedOnBy(demoSuspension.member);
+    const claimId = await claimIdOf(anonymous, seeded.eventId, statement);
+    const { claim } = ok(await editor.op('ClaimDetail', { id: claimId }));
+    expect(claim.votes.edges.map(({ node }: { node: { reviewer: { displayName: string } } }) => node.reviewer.displayName)).toContain(suspended.displayName);
+    const trust = ok(await anonymous.op('ClaimTrust', { id: claimId })).claim.verdict;
+    expect(trust).toMatchObject({ status: 'IN_REVIEW', voteCount: claim.votes.totalCount - 1 });
+    expect(trust.explanation).toBe('2 of 3 votes: below quorum. 1 vote does not count.');
+    const statuses = claim.history.edges.map(({ node }: { node: { verdict: { status: string } } }) => node.verdict.status);
+    expect(statuses.slice(-2)).toEqual(['CONSENSUS', 'IN_REVIEW']);
+    expect(await lastActivity(anonymous, seeded.eventId)).toEqual({
+      type: 'VERDICT_CHANGED',
+      claim: { id: claimId },
+      reason: expect.stringContaining(demoSuspension.reason),
+    });
+  });
+
+  test('two of three agree on a claim, but one of them is from the unverified organisation: CONTESTED', async () => {
+    const [statement] = votedOnBy('bauyrzhan');
+    const claimId = await claimIdOf(anonymous, seeded.eventId, statement);
+    const trust = ok(await anonymous.op('ClaimTrust', { id: claimId })).claim.verdict;
+    expect(trust).toMatchObject({ status: 'CONTESTED', rating: 'MOSTLY_TRUE', voteCount: 3, organizationCount: 1 });
+    expect(trust.explanation).toMatch(/but 1 of 2 verified organisations\.$/);
   });
 
   test('a Russian full-text search for "банкомат" finds the Russian ATM claim', async () => {
@@ -115,5 +191,26 @@ describe('the demo seed on a database that already has accounts', () => {
     expect(demoEditor.reviewer.role).toBe('EDITOR');
     const { viewer } = ok(await api.as(owner.signUp.token).op('Viewer'));
     expect(viewer.role).toBe('ADMIN');
+  });
+});
+
+describe('the demo seed on a database with an organisation of a demo name', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.stop());
+
+  test('stops before writing anything, so no demo account joins a real newsroom', async () => {
+    const api = new ApiClient(server.url);
+    const owner = api.as(ok(await api.op('SignUp', { input: { email: 'owner@example.org', password: 'correct horse battery', displayName: 'Owner' } })).signUp.token);
+    ok(await owner.op('CreateOrganization', { input: { name: ' vlast.KZ ' } }));
+
+    const refusal = seedDemo(server.server.app, { password: 'a demo password' });
+    await expect(refusal).rejects.toThrow(DemoSeedError);
+    await expect(refusal).rejects.toThrow('The organisation "vlast.KZ" already exists, and the demo accounts would join it.');
+    expect(ok(await owner.op('Organizations')).organizations.totalCount).toBe(1);
+    expect(ok(await owner.op('Events', { first: 50 })).events.totalCount).toBe(0);
+    expect(errorCode(await api.op('LogIn', { input: { email: demoAdmin.email, password: 'a demo password' } }))).toBe('UNAUTHENTICATED');
   });
 });
