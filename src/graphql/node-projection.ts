@@ -25,6 +25,8 @@ const verdict = [
   'verdictPublishedAt',
   'verdictPublishedById',
   'verdictSummary',
+  'verdictOrganizationCount',
+  'verdictExplanation',
 ] as const;
 
 export const Projections = {

@@ -15,7 +15,7 @@ interface TypeRef {
 }
 
 const objectSelections: Record<string, string> = {
-  Verdict: '{ status rating agreement voteCount tally { rating votes } version updatedAt publishedAt summary publishedBy { id } }',
+  Verdict: '{ status rating agreement voteCount tally { rating votes } version updatedAt publishedAt summary publishedBy { id } organizationCount explanation }',
 };
 
 /** The fields of a type as the served schema lists them, each with a selection that reads it. */
