@@ -1,6 +1,7 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../domain/errors';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema, type SourceLocation } from 'graphql';
+import { type ExecutionResult, getOperationAST, GraphQLError, type GraphQLSchema, printSchema, type SourceLocation } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import { variableErrorLimit } from './errors';
@@ -27,6 +28,9 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     async load() {
       return {
         executor: async ({ document, operationName, queryHash, request, context }) => {
+          // In gateway mode Apollo leaves an operationName that names no operation to the executor
+          // (and then passes operationName null: the client's is in the request).
+          if (!getOperationAST(document, request.operationName ?? undefined)) return { errors: [unresolvedOperation(request.operationName)] };
           const key = `${queryHash}:${operationName ?? ''}`;
           let query = compiled.get(key);
           if (!query) compiled.set(key, (query = compileQuery(schema, document, operationName ?? undefined)));
@@ -67,4 +71,10 @@ function variableRefusals(errors: readonly GraphQLError[]): GraphQLError[] {
     Object.assign(new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } } }), { locations });
   const refused = errors.slice(0, maxVariableErrors).map((error) => refusal(error.message, error.locations));
   return errors.length > maxVariableErrors ? [...refused, refusal(variableErrorLimit)] : refused;
+}
+
+/** Apollo's answer when it resolves no operation itself: OPERATION_RESOLUTION_FAILURE, HTTP 400. */
+function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } });
 }

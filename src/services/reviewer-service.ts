@@ -76,12 +76,16 @@ async function organizationNamed(tx: EntityManager, name: string): Promise<Organ
 
 /** UNAUTHENTICATED for a wrong email or password, alike, in the same time. */
 export async function logIn(ctx: RequestContext, input: LogInInput): Promise<AuthResult> {
-  const found = await ctx.app.dataSource
-    .getRepository(ReviewerEntity)
-    .createQueryBuilder('r')
-    .addSelect('r.passwordHash')
-    .where('lower(r.email) = lower(:email)', { email: String(input.email).trim() })
-    .getOne();
+  const email = String(input.email).trim();
+  // PostgreSQL text cannot hold a NUL, so no account's email has one: nobody to look up.
+  const found = email.includes('\u0000')
+    ? null
+    : await ctx.app.dataSource
+        .getRepository(ReviewerEntity)
+        .createQueryBuilder('r')
+        .addSelect('r.passwordHash')
+        .where('lower(r.email) = lower(:email)', { email })
+        .getOne();
   const valid = await verifyPassword(String(input.password), found?.passwordHash ?? (await decoyHash()));
   if (!found || !valid) throw unauthenticated('Wrong email or password');
   const reviewer = await readViewer(ctx.app.dataSource, found.id);

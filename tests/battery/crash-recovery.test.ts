@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { ApiClient, ok } from '../support/client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { collect } from '../support/live-client';
 import { freePort, spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-server';
+import { World } from '../support/world';
 import { expectGapless, positionOf, ratings, readLog, readVotes, type LogEntry, type RatingName } from './battery-support';
 
 const database = onPostgres ? 'PostgreSQL' : 'PGlite';
@@ -35,12 +35,6 @@ async function startProcess(): Promise<ServerProcess> {
   return server;
 }
 
-async function signUp(api: ApiClient, organization: string) {
-  const input = { email: `c-${randomBytes(6).toString('hex')}@example.org`, password: 'correct horse battery', displayName: 'Crash', organization };
-  const { signUp } = ok(await api.op('SignUp', { input }));
-  return { id: signUp.reviewer.id as string, api: api.as(signUp.token), token: signUp.token as string };
-}
-
 /** A subscription that records the cursors it receives. */
 function follow(url: string, operationName: 'OnVerdictChanged' | 'OnActivity', eventId: string, after: string | null, token?: string) {
   // Lazy, so that the socket's death with the server ends the subscription instead of being logged as an error.
@@ -69,9 +63,9 @@ test(`SIGKILL mid-burst on ${database}: after a restart on the same database eve
   const first = await startProcess();
   const url = `http://127.0.0.1:${port}/graphql`;
   const anonymous = new ApiClient(url);
-  const admin = await signUp(anonymous, 'Desk');
-  const editor = await signUp(anonymous, 'Desk');
-  ok(await admin.api.op('SetReviewerRole', { input: { reviewerId: editor.id, role: 'EDITOR' } }));
+  // Members are enrolled by invitation (World), so that the reviewers' votes count; the admin is the first account.
+  const world = await World.create(url);
+  const editor = await world.editor();
   const input = { title: 'Crash during unrest', region: 'Kazakhstan', policy: { quorum: 3, threshold: 0.6 } };
   const eventId = ok(await editor.api.op('OpenEvent', { input })).openEvent.event.id as string;
   const claimIds: string[] = [];
@@ -79,7 +73,7 @@ test(`SIGKILL mid-burst on ${database}: after a restart on the same database eve
     claimIds.push(ok(await editor.api.op('SubmitClaim', { input: { eventId, statement: `Crash claim ${i}: the TV tower was stormed` } })).submitClaim.claim.id);
   }
   const reviewers = [];
-  for (let i = 0; i < reviewerCount; i++) reviewers.push(await signUp(anonymous, ['Vlast.kz', 'Azattyq', 'KazTAG'][i % 3]));
+  for (let i = 0; i < reviewerCount; i++) reviewers.push(await world.reviewer(['Vlast.kz', 'Azattyq', 'KazTAG'][i % 3]));
   const setupCursor = ok(await anonymous.op('ActivitySince', { eventId, first: 100 })).activity.pageInfo.endCursor as string;
 
   // Subscribers that follow the burst from the end of the set-up, one anonymous, one signed in.
@@ -158,7 +152,7 @@ test(`SIGKILL mid-burst on ${database}: after a restart on the same database eve
   await resumedActivity.subscription.take(wantActivity.length, 30_000);
   // One more vote, by a reviewer new to the claim (so its verdict changes too), after everything
   // expected: arriving last on both streams, it shows that nothing extra was queued in between.
-  const latecomer = await signUp(anonymous, 'Vlast.kz');
+  const latecomer = await world.reviewer('Vlast.kz');
   ok(await latecomer.api.op('CastVote', { input: { claimId: claimIds[1], rating: 'UNVERIFIABLE' } }));
   const sentinel = await readLog(editor.api, eventId, finalLog.at(-1)!.cursor);
   const sentinelVerdicts = sentinel.filter((entry) => entry.type === 'VERDICT_CHANGED').map((entry) => entry.cursor);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -16,7 +16,17 @@ import { encodeCursor } from '../../src/domain/cursor';
 import { encodeGlobalId } from '../../src/domain/global-id';
 import { contractDocument } from '../support/client';
 
-const contractSchema = buildSchema(readFileSync(join(__dirname, '../../../shared/contract/schema.graphql'), 'utf8'));
+const contractDir = join(__dirname, '../../../shared/contract');
+/** The contract's schema with its extensions, which the extensions' operations in the contract document need. */
+const contractSchema = buildSchema(
+  [
+    readFileSync(join(contractDir, 'schema.graphql'), 'utf8'),
+    ...readdirSync(join(contractDir, 'extensions'))
+      .filter((name) => name.endsWith('.graphql') && !name.endsWith('.operations.graphql'))
+      .sort()
+      .map((name) => readFileSync(join(contractDir, 'extensions', name), 'utf8')),
+  ].join('\n'),
+);
 export const contractOperations = parse(contractDocument).definitions.filter(
   (definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition',
 );
@@ -27,6 +37,8 @@ export interface Pools {
   cursors: string[];
   /** Real IDs of the right type for an argument or field name (eventId, claimId, ...). */
   byName: Record<string, string[]>;
+  /** Real strings for a string field name (an invitation's code, an invitee's email), mixed with odd ones. */
+  texts: Record<string, string[]>;
 }
 
 const uuid0 = '00000000-0000-4000-8000-000000000000';
@@ -89,8 +101,8 @@ function forgedIds(pools: Pools) {
   return fc.oneof(
     fc.constantFrom(...pools.ids),
     fc.constantFrom('Node', 'not-an-id', '', '==', 'Q2xhaW06', 'x'.repeat(101), '!!!', '\u0000'),
-    fc.constantFrom('Reviewer', 'Event', 'Claim', 'Evidence', 'Vote').map((type) => encodeGlobalId(type as 'Claim', uuid0)),
-    fc.constantFrom('Claim:1', 'Claim:00000000-0000-4000-8000-000000000000:x', 'Admin:' + uuid0, 'Claim:' + uuid0.toUpperCase()).map((text) =>
+    fc.constantFrom('Reviewer', 'Event', 'Claim', 'Evidence', 'Vote', 'Organization', 'Membership').map((type) => encodeGlobalId(type as 'Claim', uuid0)),
+    fc.constantFrom('Claim:1', 'Claim:00000000-0000-4000-8000-000000000000:x', 'Admin:' + uuid0, 'Claim:' + uuid0.toUpperCase(), 'Invitation:' + uuid0).map((text) =>
       Buffer.from(text).toString('base64url'),
     ),
   );
@@ -154,6 +166,7 @@ function valueFor(type: GraphQLInputType, name: string, pools: Pools, wild: bool
   else if (type.name === 'Float') plausible = wild ? fc.oneof(fc.double({ noNaN: true }), badNumbers) : fc.double({ min: 0.51, max: 1, noNaN: true });
   else if (type.name === 'Boolean') plausible = fc.boolean();
   else if (name === 'after') plausible = forgedCursors(pools);
+  else if (pools.texts[name]) plausible = fc.oneof(fc.constantFrom(...pools.texts[name]), nastyString);
   else plausible = nastyString;
   return wild ? fc.oneof({ weight: 4, arbitrary: plausible }, { weight: 1, arbitrary: wildValue(pools) }) : plausible;
 }
@@ -194,5 +207,13 @@ export const brokenDocument: fc.Arbitrary<string> = fc.oneof(
     '{ events(first: -1) { totalCount } }',
     '{ claims(first: 1e9) { totalCount } }',
     'query Q($v: String = "\\u0000") { similarClaims(text: $v) { score } }',
+    '{ organizations(first: 99999999999) { totalCount } }',
+    '{ organizations(first: -1, after: "!!!") { totalCount } }',
+    'query { viewer { membership { organization { memberships(first: 100) { edges { node { reviewer { membership { organization { memberships { totalCount } } } } } } } } } } }',
+    'mutation { a: suspendMember(input: {membershipId: "x", reason: "r"}) { recomputedClaimCount } b: reinstateMember(input: {membershipId: "x"}) { recomputedClaimCount } }',
+    'mutation { inviteMember(input: {organizationId: "x", email: "a@b.c", role: ADMIN, expiresInHours: 2147483647}) { invitation { code } } }',
+  ),
+  fc.constantFrom(5, 50, 500).map(
+    (depth) => `query DeepTrust { organizations { edges { node { ${'memberships { edges { node { organization { '.repeat(depth)}id${' } } } }'.repeat(depth)} } } } }`,
   ),
 );

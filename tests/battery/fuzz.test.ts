@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { contractDocument, ok } from '../support/client';
 import { startTestServer, TestServer } from '../support/test-server';
-import { World } from '../support/world';
+import { newEmail, signUp, World } from '../support/world';
 import { inPool } from './battery-support';
 import { brokenDocument, contractOperations, variablesFor, type Pools } from './fuzz-inputs';
 
@@ -28,8 +28,11 @@ type Case =
   | { kind: 'document'; query: string; operationName: unknown; as: number; overSocket: boolean }
   | { kind: 'body'; body: string; as: number };
 
-/** The readers and writers the cases are sent as: anonymous, OBSERVER, REVIEWER, EDITOR, ADMIN, a forged token. */
-const identities = ['anonymous', 'OBSERVER', 'REVIEWER', 'EDITOR', 'ADMIN', 'forged'] as const;
+/**
+ * The readers and writers the cases are sent as: anonymous, OBSERVER, REVIEWER, EDITOR, ADMIN, an
+ * organisation admin (a REVIEWER), a suspended member, a forged token.
+ */
+const identities = ['anonymous', 'OBSERVER', 'REVIEWER', 'EDITOR', 'ADMIN', 'org admin', 'suspended', 'forged'] as const;
 
 function cases(pools: Pools): fc.Arbitrary<Case> {
   const as = fc.nat({ max: identities.length - 1 });
@@ -131,12 +134,43 @@ test(`fuzz: ${runs} malformed documents, variables and inputs over HTTP and grap
   const voteId = (await world.vote(reviewer, claimId, 'FALSE')).vote.id;
   const log = ok(await world.anonymous.op('ActivitySince', { eventId })).activity.edges.map((edge: { cursor: string }) => edge.cursor);
   const claimCursor = ok(await world.anonymous.op('Claims', { first: 1 })).claims.pageInfo.endCursor;
-  const pools: Pools = {
-    ids: [eventId, claimId, otherClaimId, evidenceId, voteId, sacrificial.id],
-    cursors: [...log, claimCursor],
-    byName: { eventId: [eventId], claimId: [claimId, otherClaimId], duplicateOfId: [claimId], evidenceIds: [evidenceId], reviewerId: [sacrificial.id] },
+
+  // The trust model's things: a newsroom with an org admin, a member, a suspended member and an applicant; an unverified
+  // organisation; an unused invitation.
+  const newsroom = await world.organization('Fuzz newsroom');
+  const unverified = await world.organization('Fuzz unverified', false);
+  const enrol = async (orgAdmin: boolean) => {
+    const email = newEmail();
+    const code = await world.invite(newsroom, email, 'REVIEWER', world.admin, { orgAdmin });
+    const member = await signUp(world.anonymous, { displayName: 'Fuzz member', invitationCode: code }, email);
+    return { ...member, membershipId: ok(await member.api.op('ViewerMembership')).viewer.membership.id as string };
   };
-  const tokens = [undefined, observer.token, reviewer.token, editor.token, world.admin.token, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'];
+  const orgAdmin = await enrol(true);
+  const member = await enrol(false);
+  const suspended = await enrol(true);
+  ok(await world.admin.api.op('SuspendMember', { input: { membershipId: suspended.membershipId, reason: 'Fuzzing' } }));
+  const applicant = await signUp(world.anonymous, { displayName: 'Fuzz applicant' });
+  const requested = ok(await applicant.api.op('RequestMembership', { input: { organizationId: newsroom } })).requestMembership.membership.id;
+  const inviteeEmail = newEmail();
+  const invitationCode = await world.invite(newsroom, inviteeEmail, 'OBSERVER', orgAdmin);
+  const organizationCursor = ok(await world.anonymous.op('Organizations', { first: 1 })).organizations.pageInfo.endCursor;
+  const membershipIds = [orgAdmin.membershipId, member.membershipId, suspended.membershipId, requested];
+
+  const pools: Pools = {
+    ids: [eventId, claimId, otherClaimId, evidenceId, voteId, sacrificial.id, newsroom, unverified, ...membershipIds],
+    cursors: [...log, claimCursor, organizationCursor],
+    byName: {
+      eventId: [eventId],
+      claimId: [claimId, otherClaimId],
+      duplicateOfId: [claimId],
+      evidenceIds: [evidenceId],
+      reviewerId: [sacrificial.id],
+      organizationId: [newsroom, unverified],
+      membershipId: membershipIds,
+    },
+    texts: { code: [invitationCode], email: [inviteeEmail, member.email], name: ['Fuzz newsroom', ' fuzz NEWSROOM '] },
+  };
+  const tokens = [undefined, observer.token, reviewer.token, editor.token, world.admin.token, orgAdmin.token, suspended.token, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'];
 
   const all = fc.sample(cases(pools), { seed, numRuns: runs });
   const bytes = all.reduce((sum, one) => sum + JSON.stringify(one).length, 0);
@@ -162,7 +196,13 @@ test(`fuzz: ${runs} malformed documents, variables and inputs over HTTP and grap
     }
     codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
     if (++done % 100 === 0) process.stdout.write(`fuzz: ${done} done\n`);
-    const describe = () => `case ${index} (${one.kind}${'operationName' in one ? ` ${String(one.operationName)}` : ''} as ${identities[one.as]}): ${outcome.code}: ${process.env.BATTERY_FUZZ_FULL ? outcome.text : outcome.text.slice(0, 300)}`;
+    const clip = (text: string) => (process.env.BATTERY_FUZZ_FULL ? text : text.slice(0, 300));
+    // What was sent, for a replay: the variables (the contract document is known), or the document, or the body.
+    const sent =
+      one.kind === 'operation' ? JSON.stringify(one.variables) ?? 'undefined'
+      : one.kind === 'document' ? JSON.stringify({ query: one.query, operationName: one.operationName })
+      : JSON.stringify(one.body);
+    const describe = () => `case ${index} (${one.kind}${'operationName' in one ? ` ${String(one.operationName)}` : ''} as ${identities[one.as]}): ${outcome.code}: ${clip(outcome.text)}; sent ${clip(sent)}`;
     if (/^5\d\d /.test(outcome.code) || outcome.text.includes('INTERNAL_SERVER_ERROR') || /^ws close (1011|4500)/.test(outcome.code)) violations.push(describe());
     for (const [what, pattern] of leaks) if (pattern.test(outcome.text)) violations.push(`${what} in ${describe()}`);
   });

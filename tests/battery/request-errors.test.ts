@@ -52,3 +52,26 @@ test.each([
     errors: [{ message: 'Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', extensions: { code: 'BAD_REQUEST' } }],
   });
 });
+
+test.each([
+  ['names no operation of a one-operation document', { query: 'query Viewer { viewer { id } }', operationName: 'CastVote' }],
+  ['names no operation of an anonymous operation', { query: '{ viewer { id } }', operationName: 'CastVote' }],
+])('an operationName that %s is an OPERATION_RESOLUTION_FAILURE (400), never INTERNAL_SERVER_ERROR', async (_what, body) => {
+  const response = await post(JSON.stringify(body));
+  expectSafeErrors(response.json);
+  expect({ status: response.status, codes: response.json.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code) }).toEqual({
+    status: 400,
+    codes: ['OPERATION_RESOLUTION_FAILURE'],
+  });
+});
+
+test.each([
+  ['a NUL character', 'a\u0000b@example.org'],
+  ['only a NUL character', '\u0000'],
+])('a logIn whose email holds %s is refused as any wrong email is, never INTERNAL_SERVER_ERROR', async (_what, email) => {
+  const query = 'mutation LogIn($input: LogInInput!) { logIn(input: $input) { token } }';
+  const response = await post(JSON.stringify({ query, variables: { input: { email, password: 'correct horse battery' } } }));
+  expectSafeErrors(response.json);
+  // logIn: "A wrong email or password is UNAUTHENTICATED"; an email that no account can have may also be BAD_USER_INPUT.
+  expect(String(response.json.errors?.[0]?.extensions?.code)).toMatch(/^(UNAUTHENTICATED|BAD_USER_INPUT)$/);
+});

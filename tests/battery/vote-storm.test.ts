@@ -1,4 +1,7 @@
-import { computeVerdict } from '../../src/domain/verdict';
+import { decodeGlobalId } from '../../src/domain/global-id';
+import { countsTowardVerdict } from '../../src/domain/trust';
+import { computeVerdict, type Ballot } from '../../src/domain/verdict';
+import type { Role } from '../../src/generated/graphql';
 import { ok } from '../support/client';
 import { liveClient } from '../support/live-client';
 import { onPostgres, startTestServer, TestServer } from '../support/test-server';
@@ -66,7 +69,44 @@ function planFor(reviewer: number, count: number): PlannedVote[] {
   });
 }
 
-test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on ${claimCount} claims, ${inFlight} in flight over HTTP and graphql-ws: none lost, none doubled`, async () => {
+/**
+ * Whether each voter's votes count and for which organisation, read from the database as the
+ * verdict rule reads it (verdict-changes.ts, ballotsOf): the role and any SUSPENDED membership
+ * decide whether the votes count; an ACTIVE membership of a verified organisation names it.
+ */
+async function standingOf(reviewerIds: readonly string[]): Promise<Map<string, Pick<Ballot, 'counts' | 'organization'>>> {
+  const rows: { id: string; role: Role; suspended: boolean; organization: string | null }[] = await server.server.database.dataSource.query(
+    `SELECT r.id, r.role,
+            EXISTS (SELECT 1 FROM memberships s WHERE s.reviewer_id = r.id AND s.status = 'SUSPENDED') AS suspended,
+            (SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
+              WHERE m.reviewer_id = r.id AND m.status = 'ACTIVE' AND o.verified) AS organization
+       FROM reviewers r WHERE r.id = ANY($1::uuid[])`,
+    [reviewerIds],
+  );
+  return new Map(rows.map((row) => [row.id, { counts: countsTowardVerdict(row), organization: row.organization }]));
+}
+
+// While the votes fly, the admin changes who may vote: suspends every 19th reviewer (from the 4th), reinstating
+// every other one of them a little later, and takes one organisation's verification away.
+const suspendedReviewers = Array.from({ length: 10 }, (_, k) => 3 + 19 * k);
+const reinstatedReviewers = suspendedReviewers.filter((_, k) => k % 2 === 0);
+const unverified = 'KazTAG';
+
+/** When a reviewer was suspended and reinstated: each change from its sending to its answer (ms, performance.now()). */
+interface Suspension {
+  suspend: { sent: number; answered: number };
+  reinstate?: { sent: number; answered: number };
+}
+
+/** A CastVote of a reviewer who is suspended during the storm: when it was sent and answered, and how. */
+interface WatchedCall {
+  reviewer: number;
+  sent: number;
+  answered: number;
+  outcome: 'acknowledged' | 'FORBIDDEN';
+}
+
+test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on ${claimCount} claims, ${inFlight} in flight over HTTP and graphql-ws, while reviewers are suspended and reinstated and an organisation unverified: none lost, none doubled, verdicts as the rule says`, async () => {
   const world = await World.create(server.url);
   const editor = await world.editor();
   const eventId = await world.openEvent(editor, policy, 'Storm of votes in Almaty');
@@ -77,40 +117,105 @@ test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on
     const organization = organizations[r % organizations.length];
     reviewers[r] = { ...(await world.reviewer(organization)), organization };
   });
+  const membershipIds = new Map<number, string>();
+  for (const r of suspendedReviewers) membershipIds.set(r, ok(await reviewers[r].api.op('ViewerMembership')).viewer.membership.id);
   const perReviewer = Array.from({ length: reviewerCount }, (_, r) => Math.floor(calls / reviewerCount) + (r < calls % reviewerCount ? 1 : 0));
   const plans = perReviewer.map((count, r) => planFor(r, count));
 
   // Ground truth: the rating of each reviewer's last acknowledged call, per claim.
   const acknowledged = claimIds.map(() => new Map<string, RatingName>());
   const failures: string[] = [];
+  const watched: WatchedCall[] = [];
+  const suspensions = new Map<number, Suspension>();
   let acknowledgedCalls = 0;
+  let answeredCalls = 0;
   let overSocket = 0;
+  let stormOver = false;
   const started = performance.now();
+
   // Reviewers run concurrently, each one's calls in sequence, so "last" is defined per reviewer.
-  await inPool(reviewers, inFlight, async (reviewer, r) => {
+  const storm = inPool(reviewers, inFlight, async (reviewer, r) => {
     const live = liveClient(server.url, reviewer.token);
     try {
       for (const vote of plans[r]) {
         const input = { claimId: claimIds[vote.claim], rating: vote.rating };
+        const sent = performance.now();
         try {
-          const data = vote.overSocket
-            ? liveOk(await liveOp(live.client, 'CastVote', { input }))
-            : ok(await reviewer.api.op('CastVote', { input }));
+          const answer = vote.overSocket ? await liveOp(live.client, 'CastVote', { input }) : await reviewer.api.op('CastVote', { input });
+          const code = answer.errors?.[0]?.extensions?.code;
+          if (suspendedReviewers.includes(r)) {
+            if (!answer.errors || code === 'FORBIDDEN') watched.push({ reviewer: r, sent, answered: performance.now(), outcome: answer.errors ? 'FORBIDDEN' : 'acknowledged' });
+            if (code === 'FORBIDDEN') continue;
+          }
+          const data = liveOk(answer);
           expect(data.castVote.vote.rating).toBe(vote.rating);
           acknowledged[vote.claim].set(reviewer.id, vote.rating);
           acknowledgedCalls++;
           if (vote.overSocket) overSocket++;
         } catch (error) {
           failures.push(`${vote.kind} over ${vote.overSocket ? 'ws' : 'http'}: ${(error as Error).message.slice(0, 300)}`);
+        } finally {
+          answeredCalls++;
         }
       }
     } finally {
       await live.dispose();
     }
-  });
+  }).finally(() => (stormOver = true));
+
+  /** Waits until a share of the calls has been answered (or the storm is over). */
+  const progress = async (share: number) => {
+    while (!stormOver && answeredCalls < calls * share) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  const timed = async (mutation: () => Promise<unknown>) => {
+    const sent = performance.now();
+    await mutation();
+    return { sent, answered: performance.now() };
+  };
+  const trustChanges = (async () => {
+    const admin = world.admin.api;
+    for (const [k, r] of suspendedReviewers.entries()) {
+      await progress((k + 1) / (suspendedReviewers.length + 3));
+      const membershipId = membershipIds.get(r)!;
+      suspensions.set(r, { suspend: await timed(async () => ok(await admin.op('SuspendMember', { input: { membershipId, reason: 'Voting from a sock puppet account' } }))) });
+      if (k === suspendedReviewers.length / 2) {
+        const organizationId = await world.organization(unverified);
+        ok(await admin.op('SetOrganizationVerified', { input: { organizationId, verified: false } }));
+      }
+      const back = suspendedReviewers[k - 2];
+      if (reinstatedReviewers.includes(back)) {
+        suspensions.get(back)!.reinstate = await timed(async () => ok(await admin.op('ReinstateMember', { input: { membershipId: membershipIds.get(back)! } })));
+      }
+    }
+    for (const back of reinstatedReviewers.filter((r) => !suspensions.get(r)!.reinstate)) {
+      suspensions.get(back)!.reinstate = await timed(async () => ok(await admin.op('ReinstateMember', { input: { membershipId: membershipIds.get(back)! } })));
+    }
+  })();
+  await Promise.all([storm, trustChanges]);
   const seconds = (performance.now() - started) / 1000;
 
-  const organizationOf = new Map(reviewers.map((reviewer) => [reviewer.id, reviewer.organization]));
+  // A suspended member cannot vote: no call sent after its suspension was answered, and answered before its
+  // reinstatement was sent, is acknowledged; and FORBIDDEN only ever answers a call that overlaps a suspension.
+  const misjudged = watched.filter((call) => {
+    const { suspend, reinstate } = suspensions.get(call.reviewer) ?? {};
+    const surelySuspended = suspend !== undefined && call.sent >= suspend.answered && call.answered <= (reinstate?.sent ?? Infinity);
+    const maybeSuspended = suspend !== undefined && call.answered >= suspend.sent && call.sent <= (reinstate?.answered ?? Infinity);
+    return call.outcome === 'acknowledged' ? surelySuspended : !maybeSuspended;
+  });
+  const refusedCalls = watched.filter((call) => call.outcome === 'FORBIDDEN').length;
+
+  // Who may vote now, as the verdict rule reads it: the suspended without reinstatement do not count and have
+  // no ACTIVE membership; the members of the unverified organisation count for none.
+  const standing = await standingOf(reviewers.map((reviewer) => decodeGlobalId(reviewer.id, 'Reviewer')));
+  const enrolledIn = new Map(await Promise.all(organizations.map(async (name) => [name, decodeGlobalId(await world.organization(name), 'Organization')] as const)));
+  const misread = reviewers.flatMap((reviewer, r) => {
+    const voter = standing.get(decodeGlobalId(reviewer.id, 'Reviewer'));
+    const stillSuspended = suspendedReviewers.includes(r) && !reinstatedReviewers.includes(r);
+    const expected = { counts: !stillSuspended, organization: stillSuspended || reviewer.organization === unverified ? null : enrolledIn.get(reviewer.organization) };
+    return voter?.counts === expected.counts && voter.organization === expected.organization ? [] : [`${r} of ${reviewer.organization}: ${JSON.stringify(voter)}`];
+  });
+  expect(misread).toEqual([]);
+
   let lost = 0;
   let doubled = 0;
   const outcomes: string[] = [];
@@ -122,12 +227,20 @@ test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on
     expect(stored).toEqual(acknowledged[c]);
     expect(totalCount).toBe(votes.length);
 
-    const ballots = [...acknowledged[c]].map(([id, rating]) => ({ rating, organization: organizationOf.get(id)! }));
-    const expected = computeVerdict(ballots as Parameters<typeof computeVerdict>[0], policy);
+    const ballots: Ballot[] = [...acknowledged[c]].map(([id, rating]) => ({ rating: rating as Ballot['rating'], ...standing.get(decodeGlobalId(id, 'Reviewer'))! }));
+    const expected = computeVerdict(ballots, policy);
     const { verdict } = ok(await editor.api.op('ClaimDetail', { id: claimId })).claim;
-    expect(verdict).toMatchObject({ status: expected.status, rating: expected.rating, voteCount: expected.voteCount, tally: expected.tally });
+    const trust = ok(await editor.api.op('ClaimTrust', { id: claimId })).claim.verdict;
+    expect({ ...verdict, ...trust }).toMatchObject({
+      status: expected.status,
+      rating: expected.rating,
+      voteCount: expected.voteCount,
+      tally: expected.tally,
+      organizationCount: expected.organizationCount,
+      explanation: expected.explanation,
+    });
     expect(verdict.agreement).toBeCloseTo(expected.agreement, 10);
-    outcomes.push(`${expected.status}/${expected.rating}`);
+    outcomes.push(`${expected.status}/${expected.rating}/${expected.organizationCount}`);
   }
 
   const log = await readLog(editor.api, eventId);
@@ -143,10 +256,12 @@ test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on
   const repeats = plans.flat().filter((vote) => vote.kind === 'repeat').length;
   console.log(
     `vote storm (${onPostgres ? 'PostgreSQL' : 'PGlite'}, production): calls=${calls} acknowledged=${acknowledgedCalls} ` +
-      `(${overSocket} over graphql-ws, ${repeats} repeats) seconds=${seconds.toFixed(1)} votes/s=${(acknowledgedCalls / seconds).toFixed(0)} ` +
+      `(${overSocket} over graphql-ws, ${repeats} repeats) refused as suspended=${refusedCalls} ` +
+      `seconds=${seconds.toFixed(1)} votes/s=${(acknowledgedCalls / seconds).toFixed(0)} ` +
       `lost=${lost} doubled=${doubled} failed=${failures.length} log=${log.length} verdicts=${outcomes.join(',')}`,
   );
   expect(failures).toEqual([]);
-  expect(acknowledgedCalls).toBe(calls);
+  expect(misjudged).toEqual([]);
+  expect(acknowledgedCalls + refusedCalls).toBe(calls);
   expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
 }, 900_000);
