@@ -140,15 +140,13 @@ test(`fuzz: ${runs} malformed documents, variables and inputs over HTTP and grap
   const newsroom = await world.organization('Fuzz newsroom');
   const unverified = await world.organization('Fuzz unverified', false);
   const enrol = async (orgAdmin: boolean) => {
-    const email = newEmail();
-    const code = await world.invite(newsroom, email, 'REVIEWER', world.admin, { orgAdmin });
-    const member = await signUp(world.anonymous, { displayName: 'Fuzz member', invitationCode: code }, email);
-    return { ...member, membershipId: ok(await member.api.op('ViewerMembership')).viewer.membership.id as string };
+    const member = await world.member(newsroom, { orgAdmin });
+    return { ...member, membershipId: await world.membershipOf(member) };
   };
   const orgAdmin = await enrol(true);
   const member = await enrol(false);
   const suspended = await enrol(true);
-  ok(await world.admin.api.op('SuspendMember', { input: { membershipId: suspended.membershipId, reason: 'Fuzzing' } }));
+  await world.suspend(suspended, 'Fuzzing');
   const applicant = await signUp(world.anonymous, { displayName: 'Fuzz applicant' });
   const requested = ok(await applicant.api.op('RequestMembership', { input: { organizationId: newsroom } })).requestMembership.membership.id;
   const inviteeEmail = newEmail();

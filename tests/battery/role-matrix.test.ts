@@ -101,19 +101,10 @@ beforeAll(async () => {
 
 /** A member enrolled by the admin's invitation into a verified organisation, with its email. */
 async function enrol(organization: string, role: Role = 'REVIEWER', orgAdmin = false) {
-  const email = newEmail();
-  const code = await world.invite(await world.organization(organization), email, role, world.admin, { orgAdmin });
-  return signUp(world.anonymous, { displayName: `Matrix ${role}`, invitationCode: code }, email);
+  return world.member(await world.organization(organization), { role, orgAdmin });
 }
 
-/** The id of a member's current membership, as the member sees it. */
-async function membershipOf(member: Member): Promise<string> {
-  return ok(await member.api.op('ViewerMembership')).viewer.membership.id;
-}
 
-async function suspend(member: Member): Promise<void> {
-  ok(await world.admin.api.op('SuspendMember', { input: { membershipId: await membershipOf(member), reason: 'Published a draft verdict' } }));
-}
 
 /**
  * A new caller like the column's, made as the column's own was (the ADMIN: signed up with no
@@ -140,7 +131,7 @@ async function memberLike(who: Who, beforeSuspension?: (member: Member) => Promi
     case 'suspended': {
       const member = await enrol(newsroom, 'REVIEWER', true);
       await beforeSuspension?.(member);
-      await suspend(member);
+      await world.suspend(member);
       return member;
     }
   }
@@ -164,8 +155,8 @@ async function requested(organization: string): Promise<string> {
 /** A new member's ACTIVE membership in the organisation, SUSPENDED by the admin when asked. */
 async function membership(organization: string, suspended = false): Promise<string> {
   const member = await enrol(organization);
-  if (suspended) await suspend(member);
-  return membershipOf(member);
+  if (suspended) await world.suspend(member);
+  return world.membershipOf(member);
 }
 
 /** A call of a row by one caller: its variables, and the caller when it is not the column's own. */
@@ -389,7 +380,7 @@ test('role x identity matrix: reviewer identities, emails, memberships and viewe
   for (const [who, rating] of ownRatings) await world.vote(members.get(who)!, ownVoteClaim, rating);
   // A member of the newsroom, and the newsroom's suspended member, whose memberships are asked for.
   const member = await enrol(newsroom);
-  const memberMembership = await membershipOf(member);
+  const memberMembership = await world.membershipOf(member);
   const suspended = members.get('suspended')!;
   const newsroomId = await world.organization(newsroom);
   const elsewhereId = await world.organization(elsewhere);

@@ -49,11 +49,26 @@ export class World {
       if (role !== 'OBSERVER') await this.setRole(member, role);
       return member;
     }
-    const email = newEmail();
-    const code = await this.invite(await this.organization(organization), email, role === 'ADMIN' ? 'REVIEWER' : role);
-    const member = await signUp(this.anonymous, { displayName: `Reviewer ${organization}`, invitationCode: code }, email);
+    const member = await this.member(await this.organization(organization), { role: role === 'ADMIN' ? 'REVIEWER' : role });
     if (role === 'ADMIN') await this.setRole(member, role);
     return member;
+  }
+
+  /** A member of the organisation (by id), invited by the admin with the role (and orgAdmin), signed up with the code. */
+  async member(organizationId: string, { role = 'REVIEWER', orgAdmin = false }: { role?: Role; orgAdmin?: boolean } = {}): Promise<Member & { email: string }> {
+    const email = newEmail();
+    const code = await this.invite(organizationId, email, role, this.admin, { orgAdmin });
+    return signUp(this.anonymous, { displayName: `${orgAdmin ? 'Admin' : 'Member'} ${role}`, invitationCode: code }, email);
+  }
+
+  /** The id of the member's current membership, as the member sees it. */
+  async membershipOf(member: Member): Promise<string> {
+    return ok(await member.api.op('ViewerMembership')).viewer.membership.id;
+  }
+
+  /** Suspends the member's current membership, as the admin. */
+  async suspend(member: Member, reason = 'Published a draft verdict'): Promise<void> {
+    ok(await this.admin.api.op('SuspendMember', { input: { membershipId: await this.membershipOf(member), reason } }));
   }
 
   /** The id of the organisation with this name on the world's server, made (verified by default) by the admin on first use. */
