@@ -1298,6 +1298,10 @@ export type ResolversParentTypes = {
   VoteEdge: Omit<VoteEdge, 'node'> & { node: ResolversParentTypes['Vote'] };
 };
 
+export type ViewerDependentDirectiveArgs = { };
+
+export type ViewerDependentDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ViewerDependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ActivityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ActivityType'], ParentType, ContextType>;
@@ -1756,3 +1760,6 @@ export type Resolvers<ContextType = RequestContext> = {
   VoteEdge?: VoteEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = RequestContext> = {
+  viewerDependent?: ViewerDependentDirectiveResolver<any, any, ContextType>;
+};

@@ -11,11 +11,13 @@ import {
   type ExecutionResult,
   type GraphQLError,
   type GraphQLFormattedError,
+  type GraphQLSchema,
 } from 'graphql';
 import type { ActivityEntity } from '../entities/activity.entity';
 import { createRequestContext, type AppServices, type RequestContext, type RequestOrigin, type Viewer } from '../services/request-context';
 import { LiveHandOver, type FollowedEntry, type LiveConnection } from './follow-log';
 import { PrerenderedResult } from './prerendered';
+import { selectsViewerDependentField } from './viewer-dependent';
 
 /** Results kept per group, for subscribers that reach an entry a little later than others. */
 const resultsPerGroup = 256;
@@ -277,12 +279,9 @@ class ResultStream implements AsyncIterableIterator<PrerenderedResult> {
   }
 }
 
-/** Fields whose value depends on who asks, beyond anonymous or member. */
-const personalFields = new Set(['viewerVote', 'email', 'viewer', 'membership', 'memberships']);
-
 function groupKey(args: ExecutionArgs): string {
   const ctx = args.contextValue as RequestContext;
-  const shape = operationShape(args.document, args.operationName ?? null);
+  const shape = operationShape(args.schema, args.document, args.operationName ?? null);
   const visibility = !ctx.viewer ? 'anonymous' : shape.personal ? `member:${ctx.viewer.id}:${ctx.viewer.role}` : 'member';
   const variables = Object.entries(args.variableValues ?? {}).filter(([name]) => shape.variables.has(name));
   return JSON.stringify([shape.text, args.operationName ?? null, variables, visibility]);
@@ -292,7 +291,7 @@ function groupKey(args: ExecutionArgs): string {
 interface OperationShape {
   /** The document's text, the same for equal documents parsed apart. */
   text: string;
-  /** Whether it reads fields whose value depends on who asks. */
+  /** Whether it selects fields whose value depends on who asks: those marked @viewerDependent. */
   personal: boolean;
   /** Variables that may change a result: those used beyond the root fields' arguments. */
   variables: ReadonlySet<string>;
@@ -304,14 +303,15 @@ const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
  * An operation's shape, worked out once per (shared) document and operation: walking the
  * document for every subscriber was most of what subscribing allocated (bench B4).
  */
-function operationShape(document: DocumentNode, operationName: string | null): OperationShape {
+function operationShape(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): OperationShape {
   let ofDocument = shapes.get(document);
   if (!ofDocument) shapes.set(document, (ofDocument = new Map()));
   let shape = ofDocument.get(operationName);
   if (!shape) {
     const parts = operationParts(document, operationName ?? undefined);
     const text = ofDocument.values().next().value?.text ?? print(document);
-    shape = { text, personal: parts.some((part) => usesFields(part, personalFields)), variables: variablesBeyondRootArguments(parts) };
+    const personal = parts.some((part) => selectsViewerDependentField(schema, part));
+    shape = { text, personal, variables: variablesBeyondRootArguments(parts) };
     ofDocument.set(operationName, shape);
   }
   return shape;
@@ -339,12 +339,6 @@ function operationParts(document: DocumentNode, operationName?: string): ASTNode
     });
   }
   return parts;
-}
-
-function usesFields(part: ASTNode, names: ReadonlySet<string>): boolean {
-  let found = false;
-  visit(part, { Field: (field) => void (found ||= names.has(field.name.value)) });
-  return found;
 }
 
 /** Variables used anywhere in the operation's parts but in the arguments of its root fields. */
