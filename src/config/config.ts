@@ -26,6 +26,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** WebSocket keep-alive: a ping this often; no pong within as long again drops the socket. */
   keepAliveSeconds: number;
+  /** A WebSocket that has not sent its connection_init this long after opening is closed with 4408. */
+  connectionInitWaitMs: number;
 }
 
 /** What one GraphQL operation may ask for; checked before it runs, over HTTP and WebSocket. */
@@ -82,6 +84,7 @@ const environment = z.object({
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WS_KEEPALIVE: z.coerce.number().int().min(1).max(600).default(12),
+  WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
 });
 
 /** http(s)://host[:port], nothing more: what a browser sends in its Origin header. */
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: corsOrigins(e.CORS_ORIGINS, production),
     metricsToken: e.METRICS_TOKEN,
     keepAliveSeconds: e.WS_KEEPALIVE,
+    connectionInitWaitMs: e.WS_INIT_TIMEOUT_MS,
   };
 }
 

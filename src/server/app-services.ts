@@ -12,13 +12,14 @@ import { Metrics } from './metrics';
 /**
  * The server's long-lived services on an open database. On PostgreSQL, log changes reach this
  * instance by LISTEN, from every instance; on PGlite, from this process's own commits.
+ * `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`).
  */
-export function createAppServices(database: Database, config: Config, logger: Logger): AppServices {
+export function createAppServices(database: Database, config: Config, logger: Logger, tokenClock?: () => number): AppServices {
   const logSignal = config.databaseUrl ? listenSignal(config.databaseUrl, logger) : inProcessSignal();
   return {
     dataSource: database.dataSource,
     config,
-    tokens: createTokenIssuer(config),
+    tokens: createTokenIssuer(config, tokenClock),
     logSignal,
     feed: new LogFeed(database.dataSource, logSignal, logger),
     rateLimits: startRateLimits(postgresRateLimitStore(database.dataSource), config.rateLimits, signingSecret(config), logger),

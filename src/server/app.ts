@@ -39,11 +39,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Opens the database, then serves GraphQL on /graphql, readiness on /healthz and metrics on /metrics. */
-export async function startServer(config: Config): Promise<RunningServer> {
+/**
+ * Opens the database, then serves GraphQL on /graphql, readiness on /healthz and metrics on
+ * /metrics. `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`).
+ */
+export async function startServer(config: Config, tokenClock?: () => number): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const app = createAppServices(database, config, logger);
+  const app = createAppServices(database, config, logger, tokenClock);
   await app.feed.start();
   const httpServer = createServer();
   const schema = buildSchema();

@@ -199,6 +199,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
       pauseAboveBytes: SocketLimits.pauseAboveBytes,
       cutOffAboveBytes: SocketLimits.cutOffAboveBytes,
       keepAliveMs: app.config.keepAliveSeconds * 1000,
+      initWaitMs: app.config.connectionInitWaitMs,
       onCutOff: (socket) => port.cutOff(socket, 'unsent bytes'),
     },
     app.config.trustProxy,

@@ -8,7 +8,6 @@ import { operationTable } from './operation-table';
 import { InitialisationWatch, keepSocketsAlive } from './socket-liveness';
 
 /** graphql-ws's default: a socket has this long to send its connection_init. */
-const defaultInitWaitMs = 3_000;
 
 /**
  * The server's sockets (ws's `WebSocket` option). A socket's own events (messages, closing,
@@ -63,6 +62,8 @@ export interface SendLimits {
   onCutOff(socket: WebSocket): void;
   /** A ping this often; no pong within as long again drops the socket. */
   keepAliveMs: number;
+  /** A socket that has not sent connection_init this long after opening is closed with 4408. */
+  initWaitMs: number;
 }
 
 /**
@@ -94,7 +95,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
-  const initialisation = new InitialisationWatch(options.connectionInitWaitTimeout ?? defaultInitWaitMs);
+  const initialisation = new InitialisationWatch(limits.initWaitMs);
 
   const transport: Transport = {
     logger,

@@ -19,10 +19,12 @@ export const onPostgres = Boolean(testDatabaseUrl);
 /**
  * A real server on a free port with a database of its own: a new PostgreSQL database, or a
  * new PGlite data directory, migrated from scratch, and removed again by stop().
+ * `tokenClock`: the clock tokens' lifetimes are measured on, for a test that moves it.
  */
 export async function startTestServer(
   env: Record<string, string> = {},
   database?: TestDatabase,
+  tokenClock?: () => number,
 ): Promise<TestServer> {
   database ??= await createTestDatabase();
   const config = loadConfig({
@@ -36,7 +38,7 @@ export async function startTestServer(
     ...database.env,
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, tokenClock);
   return {
     url: server.url,
     server,

@@ -1,4 +1,7 @@
+import type { RateLimitStore } from '../../src/db/rate-limit-store';
 import { chargesFor, retryAfter, sweepIntervalSeconds, type RateLimitPolicy } from '../../src/domain/rate-limits';
+import { createLogger } from '../../src/server/logger';
+import { startRateLimits } from '../../src/services/rate-limits';
 
 const policy: RateLimitPolicy = {
   logInPerEmail: 10,
@@ -58,4 +61,24 @@ describe('retryAfter', () => {
 test('expired counts are swept as often as the shortest window, at most every minute', () => {
   expect(sweepIntervalSeconds(policy)).toBe(60);
   expect(sweepIntervalSeconds({ ...policy, mutationWindowSeconds: 2 })).toBe(2);
+});
+
+describe('startRateLimits', () => {
+  // The sweep's timer on jest's fake timers: moved by the test.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test('sweeps the store every sweepIntervalSeconds until stopped', async () => {
+    const store: RateLimitStore = { add: async () => [], sweep: jest.fn(async () => 0) };
+    const limits = startRateLimits(store, { ...policy, mutationWindowSeconds: 2 }, 'a secret', createLogger('silent'));
+    jest.advanceTimersByTime(1_999);
+    expect(store.sweep).toHaveBeenCalledTimes(0);
+    jest.advanceTimersByTime(1);
+    expect(store.sweep).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(2_000);
+    expect(store.sweep).toHaveBeenCalledTimes(2);
+    await limits.stop();
+    jest.advanceTimersByTime(60_000);
+    expect(store.sweep).toHaveBeenCalledTimes(2);
+  });
 });
