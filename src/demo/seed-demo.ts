@@ -19,7 +19,7 @@ import { AuthResult, reviewerForToken, signUp } from '../services/reviewer-servi
 import { castVote } from '../services/vote-service';
 import { publishVerdict } from '../services/workflow-service';
 import { createAppServices } from '../server/app-services';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../observability/logger';
 import {
   demoAdmin,
   DemoClaim,

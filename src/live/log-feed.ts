@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ActivityEntity } from '../entities/activity.entity';
 import { readLog } from '../services/activity-log';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../observability/logger';
 import type { LogSignal } from './log-signal';
 
 /** Receives an event's new entries, in log order, each exactly once. */

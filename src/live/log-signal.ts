@@ -1,8 +1,7 @@
 import { Client } from 'pg';
-import type { Logger } from '../server/logger';
+import { LOG_CHANNEL, type CommitSignal, type LogAppend } from '../services/log-commits';
+import type { Logger } from '../observability/logger';
 
-/** The NOTIFY channel: payload `<eventId>:<position>`, sent inside the writing transaction. */
-export const LOG_CHANNEL = 'activity_log';
 
 /** Callbacks of a signal: a commit appended up to `position` in an event's log; or "you may have missed some". */
 export interface LogSignalHandlers {
@@ -14,16 +13,11 @@ export interface LogSignalHandlers {
  * Tells this instance that an event's log grew. It carries only the event and its position:
  * the entries themselves are always read from the committed log.
  */
-export interface LogSignal {
+export interface LogSignal extends CommitSignal {
   start(handlers: LogSignalHandlers): Promise<void>;
   /** After a commit in this process (the in-process signal uses it; LISTEN needs nothing). */
   committed(appends: readonly LogAppend[]): void;
   stop(): Promise<void>;
-}
-
-export interface LogAppend {
-  eventId: string;
-  position: number;
 }
 
 /**

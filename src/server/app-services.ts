@@ -6,8 +6,8 @@ import { inProcessSignal, listenSignal } from '../live/log-signal';
 import type { AppServices } from '../services/request-context';
 import { startRateLimits } from '../services/rate-limits';
 import { createTokenIssuer, signingSecret } from '../services/tokens';
-import type { Logger } from './logger';
-import { Metrics } from './metrics';
+import type { Logger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
 
 /**
  * The server's long-lived services on an open database. On PostgreSQL, log changes reach this

@@ -18,7 +18,7 @@ import { createAppServices } from './app-services';
 import { clientAddress } from './client-address';
 import { drainHttpServer } from './drain';
 import { contextFromAuthorization } from './http-context';
-import { createLogger, Logger } from './logger';
+import { createLogger, Logger } from '../observability/logger';
 import { metricsEndpoint } from './metrics-endpoint';
 import { operationObserver } from './operation-observer';
 import { corsOptions } from './origins';

@@ -6,7 +6,7 @@ import type { Server } from 'ws';
 import type { AppServices, RequestOrigin } from '../services/request-context';
 import { newOrigin } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
-import { operationLabeller, unknownOperation, type OperationLabels } from './metrics';
+import { operationLabeller, unknownOperation, type OperationLabels } from '../observability/metrics';
 import { requestIdFrom } from './request-id';
 import type { LiveSocket, SocketExtra } from './ws-transport';
 

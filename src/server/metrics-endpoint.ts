@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../observability/metrics';
 
 /**
  * GET /metrics in Prometheus's text format. With a token (METRICS_TOKEN), only for

@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
-import { operationLabeller, unknownOperation, type Metrics } from './metrics';
+import { operationLabeller, unknownOperation, type Metrics } from '../observability/metrics';
 
 /**
  * GraphQL over HTTP in the metrics (operations, errors by code, durations) and in the logs:

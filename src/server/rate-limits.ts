@@ -16,7 +16,7 @@ import { DomainError, ErrorCode } from '../domain/errors';
 import type { Attempt } from '../domain/rate-limits';
 import { toGraphQLError } from '../graphql/errors';
 import type { RequestContext } from '../services/request-context';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 
 // The one rate-limit check, used by both doors: HTTP (rateLimitPlugin) and graphql-ws
 // (websocket.ts onSubscribe). It runs after validation and before execution, so a refused

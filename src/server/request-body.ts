@@ -1,7 +1,7 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 
 /** Largest JSON body /graphql reads: the whole contract document is about 7 KB. */
 export const maxBodyBytes = 100 * 1024;

@@ -15,7 +15,7 @@ import type { AppServices, RequestContext } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
 import { contextFromAuthorization } from './http-context';
 import { observeLive } from './live-observer';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 import { webSocketOriginCheck } from './origins';
 import { LiveSocket, serveGraphqlWs } from './ws-transport';
 import { socketRefusal } from './rate-limits';

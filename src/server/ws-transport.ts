@@ -3,7 +3,7 @@ import { WebSocket, type RawData, type Server } from 'ws';
 import { spliceRendered } from '../live/prerendered';
 import { LiveCloseCode } from './close-codes';
 import { clientAddress } from './client-address';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 import { operationTable } from './operation-table';
 import { InitialisationWatch, keepSocketsAlive } from './socket-liveness';
 

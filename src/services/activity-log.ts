@@ -4,7 +4,7 @@ import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
 import { queryRows } from '../db/transaction';
-import { LOG_CHANNEL, type LogAppend } from '../live/log-signal';
+import { LOG_CHANNEL, type LogAppend } from './log-commits';
 
 /**
  * Committed entries of an event's log after position `after` and up to `upTo`, in log order,

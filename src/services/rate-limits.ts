@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RateLimitStore } from '../db/rate-limit-store';
 import { Attempt, Caller, chargesFor, RateLimitPolicy, retryAfter, sweepIntervalSeconds } from '../domain/rate-limits';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../observability/logger';
 
 /** The counts of attempts, kept in the store that every instance shares. */
 export interface RateLimits {

@@ -8,10 +8,10 @@ import type { TokenIssuer } from './tokens';
 import { appendsOf } from './activity-log';
 import type { LogFeed } from '../live/log-feed';
 import type { LiveConnection } from '../live/follow-log';
-import type { LogAppend, LogSignal } from '../live/log-signal';
+import type { CommitSignal, LogAppend } from './log-commits';
 import type { RateLimits } from './rate-limits';
-import type { Logger } from '../server/logger';
-import type { Metrics } from '../server/metrics';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 
 /** What lives as long as the server: the database, the configuration, the token keys, the live log. */
 export interface AppServices {
@@ -19,7 +19,7 @@ export interface AppServices {
   config: Config;
   tokens: TokenIssuer;
   /** How this instance hears that a log grew; told of each local commit. */
-  logSignal: LogSignal;
+  logSignal: CommitSignal;
   feed: LogFeed;
   rateLimits: RateLimits;
   logger: Logger;

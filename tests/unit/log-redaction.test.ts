@@ -1,4 +1,4 @@
-import { createLogger } from '../../src/server/logger';
+import { createLogger } from '../../src/observability/logger';
 
 /** What a logger writes, one parsed JSON object per line. */
 function capture() {

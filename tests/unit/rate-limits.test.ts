@@ -1,6 +1,6 @@
 import type { RateLimitStore } from '../../src/db/rate-limit-store';
 import { chargesFor, retryAfter, sweepIntervalSeconds, type RateLimitPolicy } from '../../src/domain/rate-limits';
-import { createLogger } from '../../src/server/logger';
+import { createLogger } from '../../src/observability/logger';
 import { startRateLimits } from '../../src/services/rate-limits';
 
 const policy: RateLimitPolicy = {

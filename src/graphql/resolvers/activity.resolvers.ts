@@ -5,7 +5,7 @@ import { fromLoggedVerdict } from '../../services/activity-log';
 import { ListOrders } from '../../services/list-orders';
 import { reviewerFor } from './identity';
 import type { ActivityEntity } from '../../entities/activity.entity';
-import { eventActivityStream, verdictChanges } from '../../services/subscription-service';
+import { eventActivityStream, verdictChanges } from '../../live/subscription-service';
 
 const cursorOf = (entry: { eventId: string; position: number }) =>
   encodeCursor(ListOrders.activity.kind, ListOrders.activity.keyOf(entry as never));

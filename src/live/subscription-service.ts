@@ -2,10 +2,10 @@ import { ActivityType } from '../generated/graphql';
 import { decodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
-import { followLog, type EntryFilter, type FollowedEntry } from '../live/follow-log';
-import { positionAfter } from './activity-service';
-import { ListOrders } from './list-orders';
-import type { RequestContext } from './request-context';
+import { followLog, type EntryFilter, type FollowedEntry } from './follow-log';
+import { positionAfter } from '../services/activity-service';
+import { ListOrders } from '../services/list-orders';
+import type { RequestContext } from '../services/request-context';
 
 const verdictChangesOnly: EntryFilter = { type: ActivityType.VerdictChanged };
 const everything: EntryFilter = {};
