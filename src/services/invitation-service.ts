@@ -5,6 +5,7 @@ import { queryRows } from '../db/transaction';
 import { InvitationEntity } from '../entities/organization.entity';
 import { MembershipStatus, Role, type InviteMemberInput } from '../generated/graphql';
 import { badInput, forbidden } from '../domain/errors';
+import type { Actor } from '../domain/roles';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, parseInput } from '../domain/input-rules';
 import { assertInvitableRole, invitationCodeHash, invitationExpiry, invitationRedeemable, newInvitationCode, requireStanding } from '../domain/trust';
@@ -32,12 +33,9 @@ export async function inviteMember(ctx: RequestContext, input: InviteMemberInput
   const organizationId = decodeGlobalId(input.organizationId, 'Organization');
   return transact(ctx, async (tx) => {
     await lockOrganization(tx, organizationId, 'FOR SHARE');
-    const byAdmin = actor.role === Role.Admin;
-    if (!byAdmin && !(await isOrgAdmin(tx, actor.id, organizationId))) {
-      throw forbidden("Only the organisation's admins and ADMINs may invite members");
-    }
+    if (!(await managesOrganization(tx, actor, organizationId))) throw forbidden("Only the organisation's admins and ADMINs may invite members");
     const role = input.role ?? Role.Reviewer;
-    assertInvitableRole(role, byAdmin);
+    assertInvitableRole(role, actor.role === Role.Admin);
     const fields = parseInput(inviteInput, input);
     const expiresAt = invitationExpiry(new Date(), input.expiresInHours);
     const code = newInvitationCode();
@@ -76,12 +74,13 @@ export async function redeemInvitation(
   return invitation;
 }
 
-/** Whether the reviewer is an ACTIVE orgAdmin member of the organisation, read in `tx`. */
-export async function isOrgAdmin(tx: EntityManager, reviewerId: string, organizationId: string): Promise<boolean> {
+/** Whether the actor may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members, read in `tx`. */
+export async function managesOrganization(tx: EntityManager, actor: Actor, organizationId: string): Promise<boolean> {
+  if (actor.role === Role.Admin) return true;
   const rows = await queryRows(
     tx,
     `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND organization_id = $2 AND status = '${MembershipStatus.Active}' AND org_admin`,
-    [reviewerId, organizationId],
+    [actor.id, organizationId],
   );
   return rows.length > 0;
 }

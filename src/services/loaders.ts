@@ -11,6 +11,7 @@ import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity } from '../entities/vote.entity';
 import { ActivityType, MembershipStatus, Role, type VerdictStatus } from '../generated/graphql';
 import { EventStatsModel, statsFrom } from './event-stats';
+import { suspendedSql } from './standing';
 import { queryRows } from '../db/transaction';
 
 /** A page of children of one parent: up to `limit + 1` rows after the cursor, in list order. */
@@ -87,7 +88,7 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
     voterStanding: () => new DataLoader<string, { role: Role; suspended: boolean }>(async (reviewerIds) => {
       const rows = await queryRows<{ id: string; role: Role; suspended: boolean }>(
         dataSource.manager,
-        `SELECT r.id, r.role, EXISTS (SELECT 1 FROM memberships m WHERE m.reviewer_id = r.id AND m.status = '${MembershipStatus.Suspended}') AS suspended
+        `SELECT r.id, r.role, ${suspendedSql('r.id')} AS suspended
            FROM reviewers r WHERE r.id = ANY($1::uuid[])`,
         [reviewerIds],
       );

@@ -18,7 +18,7 @@ import { decodeGlobalId } from '../domain/global-id';
 import { Limits, parseInput, text } from '../domain/input-rules';
 import { requireRole } from '../domain/roles';
 import { requireStanding, roleAfterApproval, roleAfterJoining } from '../domain/trust';
-import { isOrgAdmin, redeemInvitation } from './invitation-service';
+import { managesOrganization, redeemInvitation } from './invitation-service';
 import { lockOrganization } from './organization-service';
 import { RequestContext, transact } from './request-context';
 import { recomputeVotersVerdicts } from './trust-recompute';
@@ -182,7 +182,7 @@ async function changeMembership(
   return transact(ctx, async (tx) => {
     const organization = await lockOrganization(tx, found.organizationId, 'FOR SHARE');
     // Under the organisation's lock, so that an admin suspended a moment ago no longer decides.
-    if (actor.role !== Role.Admin && !(await isOrgAdmin(tx, actor.id, organization.id))) {
+    if (!(await managesOrganization(tx, actor, organization.id))) {
       throw forbidden("Only the organisation's admins and ADMINs may change its members");
     }
     const reviewer = await lockReviewer(tx, found.reviewerId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { MembershipStatus, Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/graphql';
+import { Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/graphql';
 import { conflict, notFound, unauthenticated } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';
@@ -15,6 +15,7 @@ import { fileRequest, joinWithInvitation } from './membership-service';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { RequestContext, transact, unsuspendedViewer, type Viewer } from './request-context';
 import { recomputeVotersVerdicts } from './trust-recompute';
+import { suspendedSql } from './standing';
 
 export interface AuthResult {
   token: string;
@@ -136,7 +137,7 @@ async function readViewer(dataSource: DataSource, reviewerId: string): Promise<V
   const rows = await queryRows<ObjectLiteral>(
     dataSource.manager,
     `SELECT ${reviewers.columns('x')},
-            EXISTS (SELECT 1 FROM memberships m WHERE m.reviewer_id = x.id AND m.status = '${MembershipStatus.Suspended}') AS suspended
+            ${suspendedSql('x.id')} AS suspended
        FROM "${reviewers.table}" x WHERE x.id = $1`,
     [reviewerId],
   );

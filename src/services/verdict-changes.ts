@@ -4,6 +4,7 @@ import { ClaimEntity } from '../entities/claim.entity';
 import { ActivityType } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import { countsTowardVerdict } from '../domain/trust';
+import { suspendedSql } from './standing';
 import type { Role } from '../generated/graphql';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
@@ -161,7 +162,7 @@ export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]):
   const rows = await queryRows<{ claimId: string; voterId: string; rating: Ballot['rating']; role: Role; suspended: boolean; organization: string | null }>(
     tx,
     `SELECT v.claim_id AS "claimId", v.reviewer_id AS "voterId", v.rating, r.role,
-            EXISTS (SELECT 1 FROM memberships s WHERE s.reviewer_id = v.reviewer_id AND s.status = 'SUSPENDED') AS suspended,
+            ${suspendedSql('v.reviewer_id')} AS suspended,
             (SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
               WHERE m.reviewer_id = v.reviewer_id AND m.status = 'ACTIVE' AND o.verified) AS organization
        FROM votes v JOIN reviewers r ON r.id = v.reviewer_id
