@@ -25,6 +25,7 @@ import { corsOptions } from './origins';
 import { rateLimitPlugin } from './rate-limits';
 import { jsonBody, requestBodyErrors } from './request-body';
 import { originOf, requestLogging } from './request-logging';
+import { publicPages } from '../publishing/routes';
 import { subscriptionsOverHttpRefused } from './subscriptions-over-http';
 import { startWebSocketServer } from './websocket';
 
@@ -103,6 +104,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     }),
     requestBodyErrors(logger),
   );
+  web.use(publicPages(app, originOf));
   httpServer.on('request', web);
   const live = startWebSocketServer(httpServer, app, schema, logger);
 

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
-import { toClaimReview } from '../../domain/claim-review';
 import { encodeGlobalId } from '../../domain/global-id';
 import { claimHistory } from '../../services/activity-service';
+import { claimReviewOf } from '../../services/claim-reviews';
 import { findClaim, listClaims, submitClaim } from '../../services/claim-service';
 import { claimEvidence } from '../../services/evidence-service';
 import { findSimilarClaims } from '../../services/similarity';
@@ -33,11 +33,7 @@ export const claimResolvers: Resolvers = {
     viewerVote: (claim, _, ctx) => ctx.loaders.viewerVote.load(claim.id),
     duplicateOf: (claim, _, ctx) => (claim.duplicateOfId ? ctx.loaders.claim.load(claim.duplicateOfId) : null),
     history: (claim, args, ctx) => claimHistory(ctx, claim, args),
-    claimReview: (claim, _, ctx) =>
-      toClaimReview(
-        { ...claim, id: encodeGlobalId('Claim', claim.id), verdict: verdictOf(claim) },
-        { name: ctx.app.config.publisherName, url: ctx.app.config.publisherUrl, baseUrl: ctx.app.config.publicBaseUrl },
-      ),
+    claimReview: (claim, _, ctx) => claimReviewOf(ctx.app.config, claim),
   },
   Verdict: {
     publishedBy: (verdict, _, ctx) => reviewerFor(ctx, verdict.publishedById),
