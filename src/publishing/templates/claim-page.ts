@@ -67,7 +67,7 @@ function withdrawnVerdict(page: ClaimPage, withdrawn: VerdictState, at: Date): s
 and the claim is being reviewed again.!${page.reopenReason ? html` Reason: <span lang="">${page.reopenReason}</span>` : ''}</p>
 <p lang="en">Withdrawn verdict: <del class="withdrawn-label">${labelOf(withdrawn.rating)}</del></p>
 !${withdrawn.summary ? html`<p><del>${withdrawn.summary}</del></p>` : ''}
-<p class="meta" lang="en">!${withdrawn.publishedAt ? html`Published !${time(withdrawn.publishedAt)}; w` : 'W'}ithdrawn !${time(at)}.</p>
+!${withdrawn.publishedAt ? html`<p class="meta" lang="en">Published !${time(withdrawn.publishedAt)}; withdrawn !${time(at)}.</p>` : ''}
 </section>`;
 }
 
