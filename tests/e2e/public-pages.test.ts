@@ -233,3 +233,46 @@ test('the rating scale and the corrections page are served, with every rating\'s
   expect(css.headers.get('content-type')).toMatch(/^text\/css/);
   expect(css.headers.get('cache-control')).toContain('immutable');
 });
+
+test('a duplicate of a published claim has a page of its own with its own statement; when the original is reopened, both show the withdrawal and its reason', async () => {
+  const world = await World.create(server.url);
+  const { reviewer, editor, forbidden } = await newsroom(world);
+  const eventId = await world.openEvent(editor, { quorum: 1 });
+  const original = await world.submitClaim(reviewer, eventId, 'The mayor resigned this morning');
+  const duplicate = await world.submitClaim(reviewer, eventId, 'Мэр ушёл в отставку утром', { language: 'ru' });
+  await publish(world, editor, reviewer, original, 'He is still in office.');
+  ok(await editor.api.op('MarkDuplicate', { input: { claimId: duplicate, duplicateOfId: original } }));
+
+  const review = (await apiClaimReview(world, duplicate))!;
+  expect(review.claimReviewed).toBe('Мэр ушёл в отставку утром');
+  const page = await fetchPage(server.url, pathOf(review.url));
+  checkPublicPage(page, { forbidden });
+  checkClaimReviewPage(page, review, 'ru');
+
+  ok(await editor.api.op('ReopenClaim', { input: { claimId: original, reason: 'A decree was signed after all' } }));
+  for (const claimId of [original, duplicate]) {
+    const reopened = await fetchPage(server.url, `/claims/${claimId}`);
+    expect(reopened.status).toBe(200);
+    expect(jsonLdOf(reopened)).toHaveLength(0);
+    expect(visibleText(reopened, '.notice')).toContain('A decree was signed after all');
+    expect(visibleText(reopened, 'del.withdrawn-label')).toBe('False');
+  }
+});
+
+test('the pages are the same for anyone: a token, valid or not, neither opens nor closes them', async () => {
+  const world = await World.create(server.url);
+  const { reviewer, editor } = await newsroom(world);
+  const eventId = await world.openEvent(editor, { quorum: 1 });
+  const claimId = await world.submitClaim(reviewer, eventId, 'Bread is rationed in Taraz');
+  const path = `/claims/${claimId}`;
+  for (const authorization of [`Bearer ${editor.token}`, 'Bearer not-a-token']) {
+    expect((await fetchPage(server.url, path, { headers: { authorization } })).status).toBe(404);
+  }
+  await publish(world, editor, reviewer, claimId, 'Shops are stocked.');
+  const anonymous = await fetchPage(server.url, path);
+  for (const authorization of [`Bearer ${editor.token}`, 'Bearer not-a-token']) {
+    const signed = await fetchPage(server.url, path, { headers: { authorization } });
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('etag')).toBe(anonymous.headers.get('etag'));
+  }
+});
