@@ -29,6 +29,7 @@ import { rateLimitPlugin } from './rate-limits';
 import { jsonBody, requestBodyErrors } from './request-body';
 import { originOf, requestLogging } from './request-logging';
 import { subscriptionsOverHttpRefused } from './subscriptions-over-http';
+import { serviceUnavailableStatus } from './unavailable-status';
 import { startWebSocketServer } from './websocket';
 
 export interface RunningServer {
@@ -76,6 +77,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
       subscriptionsOverHttpRefused,
       rateLimitPlugin,
       httpCaching,
+      serviceUnavailableStatus,
       ...(config.production ? [] : [statementCountHeader]),
     ],
   });

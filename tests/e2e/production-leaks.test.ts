@@ -171,7 +171,7 @@ describe('CSRF prevention', () => {
   });
 
   test('a GET query, bare or with apollo-require-preflight, or a JSON POST, is served (a GET carries no credentials)', async () => {
-    for (const headers of [{}, { 'apollo-require-preflight': 'true' }]) {
+    for (const headers of [{}, { 'apollo-require-preflight': 'true' }] as Record<string, string>[]) {
       const get = await fetch(`${server.url}?query=${viewer}`, { headers });
       expect(get.status).toBe(200);
       expect(await get.json()).toEqual({ data: { viewer: null } });
