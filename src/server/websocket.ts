@@ -183,6 +183,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         }
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
         context.clientAddress = ctx.extra.clientAddress;
+        context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
         // Set, not spread: a spread reads the context's logger, and so makes it.
