@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants as zlibConstants } from 'node:zlib';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -88,8 +89,9 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
   // No ETag: a GraphQL answer is not fetched conditionally, and hashing each body cost ~1% of B1's CPU.
   web.disable('etag');
   web.use(requestLogging(logger, app.metrics));
-  // Every answer over 1 KB, brotli or gzip as the client's Accept-Encoding asks (compression's defaults).
-  web.use(compression());
+  // Every answer over 1 KB, brotli or gzip as the client's Accept-Encoding asks. Brotli at
+  // quality 5, not compression's 4: a catch-up's pages come out ~13% smaller for the same CPU (bench B6).
+  web.use(compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }));
   web.get('/metrics', metricsEndpoint(app.metrics, config.metricsToken));
   web.get('/healthz', async (_req, res) => {
     const ready = await isReady(database.dataSource);
