@@ -7,6 +7,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
   QueryTooComplex: 'QUERY_TOO_COMPLEX',
+  /** The database cannot be reached right now; nothing was written; retry after extensions.retryAfter seconds. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -106,7 +106,7 @@ export type VerdictChangeEdge = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The event's activity log in order, for clients catching up after a disconnect. first is at most 100; NOT_FOUND for no such event. */
+  /** The event's activity log in order, for clients catching up after a disconnect. first is at most 1000 (other lists: 100); NOT_FOUND for no such event. */
   activity: ActivityConnection;
   claim?: Maybe<Claim>;
   /** Claims across events, newest first unless orderBy says otherwise. first is at most 100. */
@@ -184,7 +184,12 @@ export type Subscription = {
    * with no gap and no repeat.
    */
   verdictChanged: VerdictChange;
-  /** Everything that happens in an event, in log order. With `after`, replays first, then goes live. */
+  /**
+   * Everything that happens in an event, in log order. With `after`, replays first, then goes
+   * live. On a WebSocket whose connectionParams.activityAfter (a list of cursors, at most 100,
+   * read at every connect) holds a later cursor of this event, it starts after that one instead:
+   * client libraries resubscribe after a reconnect with their first variables.
+   */
   activity: Activity;
 };
 

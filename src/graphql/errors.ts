@@ -16,6 +16,8 @@ function httpStatus(code: ErrorCode): number | undefined {
       return undefined;
     case ErrorCode.RateLimited:
       return 429;
+    case ErrorCode.ServiceUnavailable:
+      return 503;
     default:
       return assertUnreachable(code);
   }
@@ -37,6 +39,48 @@ export function toGraphQLError(error: DomainError): GraphQLError {
   });
 }
 
+/** How long a client waits before it tries again while the database is out of reach: a restart or failover takes seconds. */
+export const databaseRetryAfterSeconds = 5;
+
+// Node's socket errors, and PostgreSQL's: 57P01-57P03 the server shutting down or starting up,
+// class 08 the connection failing, 53300 no connection slot left.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+// What pg and pg-pool say, with no code, when a connection drops or none comes in time.
+const unreachableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/;
+
+/**
+ * Whether an error means the database is out of reach (refused, dropped, shutting down, no
+ * connection from the pool in time), looking through the wrappers of GraphQL, TypeORM
+ * (driverError) and Error.cause.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let seen = 0, current = error; typeof current === 'object' && current !== null && seen < 5; seen++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (unreachableCodes.has(code) || code.startsWith('08'))) return true;
+    if (typeof message === 'string' && unreachableMessages.test(message)) return true;
+    const wrapped = current as { originalError?: unknown; driverError?: unknown; cause?: unknown };
+    current = wrapped.originalError ?? wrapped.driverError ?? wrapped.cause;
+  }
+  return false;
+}
+
+/**
+ * SERVICE_UNAVAILABLE with extensions.retryAfter: over HTTP status 503 and a Retry-After
+ * header when raised before execution (serviceUnavailableStatus does it for errors raised
+ * while executing). A transaction that failed on the way rolled back: nothing was written.
+ */
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError(serviceUnavailableMessage, {
+    extensions: {
+      code: ErrorCode.ServiceUnavailable,
+      retryAfter: databaseRetryAfterSeconds,
+      http: { status: httpStatus(ErrorCode.ServiceUnavailable), headers: new Map([['retry-after', String(databaseRetryAfterSeconds)]]) },
+    },
+  });
+}
+
+const serviceUnavailableMessage = `The database cannot be reached right now; nothing was written. Try again in ${databaseRetryAfterSeconds} s`;
+
 /** Codes that Apollo and graphql-js raise themselves, whose messages are safe to show: all of Apollo's but its masked one. */
 const apolloCodes = new Set<string>(Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
 
@@ -53,12 +97,21 @@ function isCodelessBadRequest(error: unknown): boolean {
 }
 
 /**
- * The one place where errors become what clients see: domain errors keep their message and
- * get their code; Apollo's own request errors pass; anything else is masked as
+ * The one place where errors become what clients see: the database out of reach is
+ * SERVICE_UNAVAILABLE; domain errors keep their message and get their code; Apollo's own
+ * request errors pass; anything else is masked as
  * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server. A masked
  * error keeps only the requestId that reportUnexpectedErrors stamped on it when it logged it.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code === ErrorCode.ServiceUnavailable || isDatabaseUnreachable(error)) {
+    return {
+      message: serviceUnavailableMessage,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.ServiceUnavailable, retryAfter: databaseRetryAfterSeconds },
+    };
+  }
   const original = domainErrorOf(formatted, error);
   if (original) {
     // extensions.http only steers Apollo's status for errors raised before execution; never show it.

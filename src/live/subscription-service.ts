@@ -35,14 +35,47 @@ export async function verdictChanges(
   );
 }
 
-/** Subscription.activity: everything that happens in an event, in log order. */
+/**
+ * Subscription.activity: everything that happens in an event, in log order, after the later of
+ * `after` and the socket's resume cursor for the event (resumeAfter).
+ */
 export async function eventActivityStream(
   ctx: RequestContext,
   args: { eventId: string; after?: string | null },
 ): Promise<AsyncIterableIterator<FollowedEntry>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
-  return followLog(ctx.app, eventId, startAfter(eventId, args.after), everything, ctx.connection);
+  const positions = [startAfter(eventId, args.after), resumeAfter(eventId, ctx.activityAfter)].filter((position) => position !== null);
+  return followLog(ctx.app, eventId, positions.length ? Math.max(...positions) : null, everything, ctx.connection);
+}
+
+/** Most cursors one socket may carry in connectionParams.activityAfter: one per event it follows. */
+export const maxResumeCursors = 100;
+
+/**
+ * The position to resume an event's activity after, from a socket's
+ * connectionParams.activityAfter: the last cursor its client saw of each event's activity
+ * subscription. Client libraries (Apollo Client's GraphQLWsLink, urql) resubscribe after a
+ * reconnect with the variables of the first subscribe; connectionParams, as a function, is
+ * read again at every connect, so the client's latest cursors travel there. Cursors of other
+ * events are passed over; null when none is of this event.
+ */
+function resumeAfter(eventId: string, activityAfter: unknown): number | null {
+  if (activityAfter === undefined || activityAfter === null) return null;
+  const invalid = badInput(`connectionParams.activityAfter must be a list of at most ${maxResumeCursors} activity cursors`, 'activityAfter');
+  if (!Array.isArray(activityAfter) || activityAfter.length > maxResumeCursors) throw invalid;
+  const { kind, shape } = ListOrders.activity;
+  const positions = activityAfter
+    .map((cursor: unknown) => {
+      try {
+        return decodeCursor(kind, cursor as string, shape);
+      } catch {
+        throw invalid;
+      }
+    })
+    .filter(([cursorEvent]) => cursorEvent === eventId)
+    .map(([, position]) => position as number);
+  return positions.length ? Math.max(...positions) : null;
 }
 
 /** The log position a subscription's `after` cursor stands for; null to start live. */

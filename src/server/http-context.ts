@@ -1,14 +1,15 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors';
-import { toGraphQLError } from '../graphql/errors';
+import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
 import { reviewerForToken } from '../services/reviewer-service';
 import { AppServices, createRequestContext, newOrigin, RequestContext, RequestOrigin } from '../services/request-context';
 
 /**
  * The request context from an Authorization header (`Bearer <token>`, or the token alone, as
  * graphql-ws clients send it). No header: anonymous. A bad or expired token: UNAUTHENTICATED,
- * even for a read, so a client never mistakes a lapsed session for an anonymous one.
+ * even for a read, so a client never mistakes a lapsed session for an anonymous one. The
+ * database out of reach: SERVICE_UNAVAILABLE (HTTP 503), to try again.
  * `origin`: the request's id and logger (default: new ones).
  */
 export async function contextFromAuthorization(
@@ -24,6 +25,7 @@ export async function contextFromAuthorization(
     return createRequestContext(app, await reviewerForToken({ app }, token), origin);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
+    if (isDatabaseUnreachable(error)) throw serviceUnavailable();
     origin.log.error({ err: error }, 'unexpected error while reading the token');
     throw new GraphQLError('Internal server error', { extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, requestId: origin.requestId } });
   }

@@ -5,9 +5,14 @@ import type { Config } from '../config/config';
 /**
  * CORS for /graphql from CORS_ORIGINS: an allowed origin gets Access-Control-Allow-Origin, any
  * other none. No credentials: tokens travel in the Authorization header, never in cookies.
+ * A page may read x-request-id (to quote with a report) and Retry-After (429 and 503).
  */
 export function corsOptions(config: Config): CorsOptions {
-  return { origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, credentials: false };
+  return {
+    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  };
 }
 
 /** Whether a browser on `origin` may use the API; a request without an Origin is not a browser's. */

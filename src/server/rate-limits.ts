@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/errors';
 import type { Attempt } from '../domain/rate-limits';
-import { toGraphQLError } from '../graphql/errors';
+import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
 import type { RequestContext } from '../services/request-context';
 import type { Logger } from '../observability/logger';
 
@@ -48,7 +48,7 @@ function rateLimited(retryAfter: number): GraphQLError {
 
 /**
  * The WebSocket door: the errors to answer an operation with, or undefined to run it. A check
- * that fails is INTERNAL_SERVER_ERROR for this operation only (a throw would close the socket).
+ * that fails is SERVICE_UNAVAILABLE when the database is out of reach, else INTERNAL_SERVER_ERROR for this operation only (a throw would close the socket).
  */
 export async function socketRefusal(ctx: RequestContext, resolved: ResolvedOperation, logger: Logger): Promise<GraphQLError[] | undefined> {
   try {
@@ -57,6 +57,7 @@ export async function socketRefusal(ctx: RequestContext, resolved: ResolvedOpera
     const { http: _status, ...extensions } = refusal.extensions; // no HTTP status on a socket
     return [new GraphQLError(refusal.message, { extensions })];
   } catch (error) {
+    if (isDatabaseUnreachable(error)) return [serviceUnavailable()];
     logger.error({ err: error }, 'rate-limit check failed');
     return [new GraphQLError('Internal server error', { extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR } })];
   }
@@ -73,6 +74,8 @@ export const rateLimitPlugin: ApolloServerPlugin<RequestContext> = {
           document,
           operation,
           variables: request.variables,
+        }).catch((error: unknown) => {
+          throw isDatabaseUnreachable(error) ? serviceUnavailable() : error;
         });
         if (!refusal) return;
         const http = refusal.extensions.http as { status: number };

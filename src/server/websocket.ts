@@ -144,10 +144,12 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           await contextFromAuthorization(app, ctx.connectionParams?.authorization);
           return true;
         } catch (error) {
-          // A refused token closes with 4403 Forbidden. A token that could not be checked (the
-          // database out of reach) is no refusal: rethrown, it closes with 4500 and the client
-          // tries again, as it would not after a 4403.
-          if ((error as GraphQLError).extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) throw error;
+          const code = (error as GraphQLError).extensions?.code;
+          // A token that could not be checked (the database out of reach) is no refusal: the
+          // socket opens, and each operation, which reads the token again, answers
+          // SERVICE_UNAVAILABLE until the database is back. Anything else unexpected closes with 4500.
+          if (code === ErrorCode.ServiceUnavailable) return true;
+          if (code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) throw error;
           return false;
         }
       },
@@ -175,10 +177,13 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           // token expired since the socket opened counts at once.
           context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload));
         } catch (error) {
+          // SERVICE_UNAVAILABLE keeps its retryAfter; formatError (onError) drops what is HTTP's.
+          if ((error as GraphQLError).extensions.code === ErrorCode.ServiceUnavailable) return [error as GraphQLError];
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
         context.clientAddress = ctx.extra.clientAddress;
+        context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
         // Set, not spread: a spread reads the context's logger, and so makes it.

@@ -4,7 +4,7 @@ import type { ClaimEntity } from '../entities/claim.entity';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { ListOrders } from './list-orders';
-import { ConnectionModel, PageModel, pageRequest, toConnection, toPage } from './pagination';
+import { ConnectionModel, MAX_LOG_PAGE_SIZE, PageModel, pageRequest, toConnection, toPage } from './pagination';
 import type { RequestContext } from './request-context';
 
 /**
@@ -17,7 +17,7 @@ export async function eventActivity(
 ): Promise<PageModel<ActivityEntity>> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   const order = ListOrders.activity;
-  const request = pageRequest(order, args.first, args.after, 100);
+  const request = pageRequest(order, args.first, args.after, 100, MAX_LOG_PAGE_SIZE);
   const afterPosition = positionAfter(request.after, eventId);
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   const rows = await readLog(ctx.app.dataSource, eventId, afterPosition, request.limit + 1);

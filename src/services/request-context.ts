@@ -58,6 +58,11 @@ export interface RequestContext {
   connection?: LiveConnection;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
   clientAddress?: string;
+  /**
+   * For an operation on a WebSocket: the socket's connectionParams.activityAfter, the last
+   * activity cursor its client saw of each event it follows, read again at every (re)connect.
+   */
+  activityAfter?: unknown;
 }
 
 /** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
@@ -78,6 +83,7 @@ class Context implements RequestContext {
   readonly requestId: string;
   connection?: LiveConnection;
   clientAddress?: string;
+  activityAfter?: unknown;
 
   constructor(
     readonly app: AppServices,

@@ -2,8 +2,9 @@ import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP relay in front of the server, standing for a newsroom's flaky connection: cut() drops
- * every connection through it at once, as a blackout would.
+ * A TCP relay in front of a server (the API, or a database), standing for a flaky connection:
+ * cut() drops every connection through it at once, as a blackout would; down() also refuses
+ * new ones (connection refused) until up().
  */
 export async function flakyLink(targetUrl: string) {
   const target = new URL(targetUrl);
@@ -19,16 +20,31 @@ export async function flakyLink(targetUrl: string) {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve, reject) => relay.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const cut = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  await listen(0);
   const { port } = relay.address() as AddressInfo;
+  const url = new URL(targetUrl);
+  url.host = `127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
-    cut() {
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      relay.close(() => resolve());
-    }),
+    /** The target's URL with the relay's host and port (same scheme, path and credentials). */
+    url: url.toString(),
+    cut,
+    /** Stops listening and cuts every connection: until up(), connecting is refused. */
+    down: () =>
+      new Promise<void>((resolve) => {
+        relay.close(() => resolve());
+        cut();
+      }),
+    /** Listens again on the same port. */
+    up: () => listen(port),
+    close: () =>
+      new Promise<void>((resolve) => {
+        cut();
+        if (relay.listening) relay.close(() => resolve());
+        else resolve();
+      }),
   };
 }

@@ -1,0 +1,90 @@
+import { ApiClient, ok } from '../support/client';
+import { flakyLink } from '../support/flaky-link';
+import { liveClient, overSocket, type Answer } from '../support/live-client';
+import { rawRequest } from '../support/raw-http';
+import { createTestDatabase, onPostgres, startTestServer, TestServer } from '../support/test-server';
+import { Member, World } from '../support/world';
+
+// The server reaches PostgreSQL through a relay the test controls: down() refuses connections
+// and drops those open, as a database restart or a lost network would. (PGlite runs inside the
+// server's own process: it cannot be out of reach while the server runs.)
+const onPostgresOnly = onPostgres ? test : test.skip;
+
+let server: TestServer;
+let link: Awaited<ReturnType<typeof flakyLink>>;
+let world: World;
+let editor: Member;
+let claimId: string;
+let eventId: string;
+beforeAll(async () => {
+  if (!onPostgres) return;
+  const database = await createTestDatabase();
+  link = await flakyLink(database.env.DATABASE_URL);
+  server = await startTestServer({}, { env: { DATABASE_URL: link.url }, drop: database.drop });
+  world = await World.create(server.url);
+  editor = await world.editor();
+  eventId = await world.openEvent(editor, { quorum: 1 });
+  claimId = await world.submitClaim(editor, eventId, 'Mobile networks are down in Almaty');
+});
+afterAll(async () => {
+  await link?.up().catch(() => undefined);
+  await server?.stop();
+  await link?.close();
+});
+
+const expectUnavailable = (answer: Answer) => {
+  expect(answer.data ?? null).toBeNull();
+  expect(answer.errors).toEqual([
+    expect.objectContaining({
+      message: expect.stringMatching(/database cannot be reached.*nothing was written/),
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 5 },
+    }),
+  ]);
+};
+
+onPostgresOnly('on PostgreSQL only: while the database is out of reach, reads and writes answer 503 SERVICE_UNAVAILABLE with Retry-After over HTTP and an error over WebSocket; nothing is half-written, and all works again once it is back', async () => {
+  const opened = liveClient(server.url, editor.token); // a socket open before the outage
+  expect((await overSocket(opened.client, '{ viewer { id } }')).data?.viewer.id).toBeTruthy();
+  await link.down();
+  try {
+    const anonymousRead = await rawRequest(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://desk.example.org' },
+      body: JSON.stringify({ query: '{ events(first: 5) { totalCount } }' }),
+    });
+    expect(anonymousRead.status).toBe(503);
+    expect(anonymousRead.headers['retry-after']).toBe('5');
+    expect(anonymousRead.headers['access-control-expose-headers']).toMatch(/retry-after/i);
+    expectUnavailable(JSON.parse(anonymousRead.text));
+
+    // Signed in, the token's reviewer is read before anything runs: refused there.
+    const vote = await editor.api.op('CastVote', { input: { claimId, rating: 'FALSE' } });
+    expect(vote.status).toBe(503);
+    expect(vote.headers.get('retry-after')).toBe('5');
+    expectUnavailable(vote);
+    const signUp = await world.anonymous.query('mutation ($input: SignUpInput!) { signUp(input: $input) { token } }', {
+      input: { email: 'outage@example.org', password: 'a long enough password', displayName: 'Outage' },
+    });
+    expect(signUp.status).toBe(503);
+    expectUnavailable(signUp);
+
+    // Over WebSocket: an error on the operation, on a socket opened before or during the outage.
+    const fresh = liveClient(server.url, editor.token);
+    for (const socket of [opened, fresh]) {
+      expectUnavailable(await overSocket(socket.client, '{ events(first: 5) { totalCount } }'));
+      expectUnavailable(await overSocket(socket.client, 'subscription ($eventId: ID!) { activity(eventId: $eventId) { cursor } }', { eventId }));
+    }
+    expect(fresh.closes).toEqual([]);
+    await fresh.dispose();
+  } finally {
+    await link.up();
+  }
+
+  // Back: nothing of the refused calls was written, and the same calls succeed.
+  const claim = ok(await world.anonymous.query('query ($id: ID!) { claim(id: $id) { votes(first: 10) { totalCount } } }', { id: claimId })).claim;
+  expect(claim.votes.totalCount).toBe(0);
+  expect(ok(await new ApiClient(server.url).query('{ events(first: 5) { totalCount } }')).events.totalCount).toBeGreaterThan(0);
+  expect((await world.vote(editor, claimId, 'FALSE')).vote.rating).toBe('FALSE');
+  expect((await overSocket(opened.client, '{ viewer { id } }')).data?.viewer.id).toBeTruthy();
+  await opened.dispose();
+});
