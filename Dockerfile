@@ -22,6 +22,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
 COPY migrations ./migrations
 COPY src ./src
+COPY scripts ./scripts
+COPY web ./web
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

@@ -1,25 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../config/config';
+import type { DataSource } from 'typeorm';
+import { Config, ConfigError, loadConfig } from '../config/config';
 import { DataDirLockedError } from '../db/data-dir-lock';
-import { openDatabase } from '../db/database';
-import { queryRows } from '../db/transaction';
-import { DomainError, ErrorCode } from '../domain/errors';
-import { encodeGlobalId } from '../domain/global-id';
-import { BreakingEventEntity } from '../entities/breaking-event.entity';
+import { ErrorCode } from '../domain/errors';
+import { decodeGlobalId } from '../domain/global-id';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { Role, type VerdictStatus } from '../generated/graphql';
-import { submitClaim } from '../services/claim-service';
-import { openEvent } from '../services/event-service';
-import { addEvidence } from '../services/evidence-service';
-import { inviteMember } from '../services/invitation-service';
-import { suspendMember } from '../services/membership-service';
-import { createOrganization, setOrganizationVerified } from '../services/organization-service';
-import { AppServices, createRequestContext, RequestContext } from '../services/request-context';
-import { AuthResult, reviewerForToken, signUp } from '../services/reviewer-service';
-import { castVote } from '../services/vote-service';
-import { publishVerdict } from '../services/workflow-service';
-import { createAppServices } from '../server/app-services';
-import { createLogger } from '../observability/logger';
+import { startServer } from '../server/app';
+import { DemoApi, DemoApiError, DemoOperations as Op } from './demo-api';
 import {
   demoAdmin,
   DemoClaim,
@@ -61,40 +49,52 @@ export interface DemoSeedResult {
 /** A demo seed that cannot go on; its message says what to do. */
 export class DemoSeedError extends Error {}
 
-type Contexts = Record<DemoReviewerKey, RequestContext>;
+export interface DemoSeedOptions {
+  /** The demo accounts' password; random when absent. */
+  password?: string;
+  /**
+   * Makes the reviewer (global ID) an ADMIN, for a database that already had accounts, where
+   * the demo admin signs up as an OBSERVER (see bootstrapAdminIn). Absent when the seed has no
+   * access to the database but the API: then such a database is refused.
+   */
+  bootstrapAdmin?: (reviewerId: string) => Promise<void>;
+}
+
+/** Each demo reviewer's client, signed in. */
+type Desks = Record<DemoReviewerKey, DemoApi>;
 
 /**
  * Loads the demo organisations, accounts, event, claims, evidence, votes, one published verdict
- * and one suspension through the services, as a desk would: the admin creates and verifies the
- * organisations and invites everyone, each signs up with the code, and Factcheck.kz's admin
- * suspends a member at the end. Verdicts and the activity log come out as for real users. A
- * second run finds the event by its title and creates nothing. The password is random per run
- * (the demo accounts may land in a database that real people use) unless one is given.
+ * and one suspension through the GraphQL API at `url`, as the desk's people would: the admin
+ * creates and verifies the organisations and invites everyone, each signs up with the code, and
+ * Factcheck.kz's admin suspends a member at the end. Verdicts, the activity log and live
+ * subscribers see it as they see real users. A second run finds the event by its title and
+ * creates nothing. The password is random per run (the demo accounts may land in a database
+ * that real people use) unless one is given.
  */
-export async function seedDemo(app: AppServices, options: { password?: string } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(url: string, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
+  const api = new DemoApi(url);
   const emails = { editorEmail: demoReviewers.editor.email, adminEmail: demoAdmin.email };
-  const existing = await app.dataSource.getRepository(BreakingEventEntity).findOneBy({ title: demoEvent.title });
-  if (existing) {
-    return { eventId: encodeGlobalId('Event', existing.id), skipped: true, claims: [], password: null, adminBootstrapped: false, ...emails };
-  }
-  await assertOrganizationNamesFree(app);
+  const existing = (await api.all<{ id: string; title: string }>('events', 'id title')).find((event) => event.title === demoEvent.title);
+  if (existing) return { eventId: existing.id, skipped: true, claims: [], password: null, adminBootstrapped: false, ...emails };
+  await assertOrganizationNamesFree(api);
   const password = options.password ?? randomBytes(12).toString('base64url');
-  const { admin, adminBootstrapped } = await signUpAdmin(app, password);
+  const { admin, adminBootstrapped } = await signUpAdmin(api, password, options.bootstrapAdmin);
   const organizationIds = await createOrganizations(admin);
-  const contexts = await enrolReviewers(admin, organizationIds, password);
+  const desks = await enrolReviewers(admin, organizationIds, password);
   const { openedBy, ...eventInput } = demoEvent;
-  const event = await openEvent(contexts[openedBy], { ...eventInput, startedAt: new Date(demoEvent.startedAt) });
-  const eventId = encodeGlobalId('Event', event.id);
+  const { openEvent } = await desks[openedBy].call<{ openEvent: { event: { id: string } } }>(Op.openEvent, { input: eventInput });
+  const eventId = openEvent.event.id;
   const claimIds: string[] = [];
-  for (const claim of demoClaims) claimIds.push(await seedClaim(contexts, eventId, claim));
-  await suspendDemoMember(contexts);
-  return { eventId, skipped: false, claims: await readSeededClaims(app, claimIds), password, adminBootstrapped, ...emails };
+  for (const claim of demoClaims) claimIds.push(await seedClaim(desks, eventId, claim));
+  await suspendDemoMember(desks);
+  return { eventId, skipped: false, claims: await readSeededClaims(api, claimIds), password, adminBootstrapped, ...emails };
 }
 
 /** The demo would make its accounts members of a real newsroom that had one of its organisations' names: refuse. */
-async function assertOrganizationNamesFree(app: AppServices): Promise<void> {
-  const names = Object.values(demoOrganizations).map((organization) => organization.name.toLowerCase());
-  const [taken] = await queryRows<{ name: string }>(app.dataSource.manager, 'SELECT name FROM organizations WHERE lower(name) = ANY($1::text[])', [names]);
+async function assertOrganizationNamesFree(api: DemoApi): Promise<void> {
+  const names = new Set(Object.values(demoOrganizations).map((organization) => organization.name.toLowerCase()));
+  const taken = (await api.all<{ name: string }>('organizations', 'name')).find((organization) => names.has(organization.name.trim().toLowerCase()));
   if (taken) {
     throw new DemoSeedError(
       `The organisation "${taken.name}" already exists, and the demo accounts would join it. ` +
@@ -103,47 +103,63 @@ async function assertOrganizationNamesFree(app: AppServices): Promise<void> {
   }
 }
 
-/** The demo admin: the first account on an empty database is the ADMIN; on any other, see bootstrapAdmin. */
-async function signUpAdmin(app: AppServices, password: string): Promise<{ admin: RequestContext; adminBootstrapped: boolean }> {
-  const { token, reviewer } = await signUpDemoAccount(createRequestContext(app, null), { ...demoAdmin, password });
+/** The demo admin: the first account on an empty database is the ADMIN; on any other, see DemoSeedOptions.bootstrapAdmin. */
+async function signUpAdmin(
+  api: DemoApi,
+  password: string,
+  bootstrapAdmin: DemoSeedOptions['bootstrapAdmin'],
+): Promise<{ admin: DemoApi; adminBootstrapped: boolean }> {
+  const { token, reviewer } = await signUpDemoAccount(api, { ...demoAdmin, password });
   const adminBootstrapped = reviewer.role !== Role.Admin;
-  if (adminBootstrapped) await bootstrapAdmin(app, reviewer);
-  return { admin: await contextFor(app, token), adminBootstrapped };
+  if (adminBootstrapped) {
+    if (!bootstrapAdmin) {
+      throw new DemoSeedError(
+        `The server's database already has accounts, so the demo admin ${demoAdmin.email} signed up as an OBSERVER ` +
+          'and cannot set up the demo through the API. Seed into an empty database instead: a new DATA_DIR ' +
+          '(or DATABASE_URL) for `npm start`, then `npm run seed:demo`.',
+      );
+    }
+    await bootstrapAdmin(reviewer.id);
+  }
+  return { admin: api.as(token), adminBootstrapped };
 }
 
 /** The admin creates each organisation and verifies the ones the demo vouches for. */
-async function createOrganizations(admin: RequestContext): Promise<Record<DemoOrganizationKey, string>> {
+async function createOrganizations(admin: DemoApi): Promise<Record<DemoOrganizationKey, string>> {
   const ids = {} as Record<DemoOrganizationKey, string>;
   for (const [key, { name, url, verified }] of Object.entries(demoOrganizations) as [DemoOrganizationKey, DemoOrganization][]) {
-    ids[key] = encodeGlobalId('Organization', (await createOrganization(admin, { name, url })).id);
-    if (verified) await setOrganizationVerified(admin, { organizationId: ids[key], verified });
+    const { createOrganization } = await admin.call<{ createOrganization: { organization: { id: string } } }>(Op.createOrganization, {
+      input: { name, url },
+    });
+    ids[key] = createOrganization.organization.id;
+    if (verified) await admin.call(Op.setOrganizationVerified, { input: { organizationId: ids[key], verified } });
   }
   return ids;
 }
 
 /** The admin invites each demo reviewer with their role, and each signs up with the code. */
-async function enrolReviewers(admin: RequestContext, organizationIds: Record<DemoOrganizationKey, string>, password: string): Promise<Contexts> {
-  const anonymous = createRequestContext(admin.app, null);
-  const contexts = {} as Contexts;
+async function enrolReviewers(admin: DemoApi, organizationIds: Record<DemoOrganizationKey, string>, password: string): Promise<Desks> {
+  const anonymous = new DemoApi(admin.url);
+  const desks = {} as Desks;
   for (const [key, reviewer] of Object.entries(demoReviewers) as [DemoReviewerKey, DemoReviewer][]) {
     const { email, displayName, role, orgAdmin } = reviewer;
-    const { code } = await inviteMember(admin, { organizationId: organizationIds[reviewer.organization], email, role, orgAdmin });
-    const { token } = await signUpDemoAccount(anonymous, { email, password, displayName, invitationCode: code });
-    contexts[key] = await contextFor(admin.app, token);
+    const { inviteMember } = await admin.call<{ inviteMember: { invitation: { code: string } } }>(Op.inviteMember, {
+      input: { organizationId: organizationIds[reviewer.organization], email, role, orgAdmin },
+    });
+    const { token } = await signUpDemoAccount(anonymous, { email, password, displayName, invitationCode: inviteMember.invitation.code });
+    desks[key] = anonymous.as(token);
   }
-  return contexts;
+  return desks;
 }
 
-/** A context for the token's reviewer, read as the server reads a request's viewer. */
-async function contextFor(app: AppServices, token: string): Promise<RequestContext> {
-  return createRequestContext(app, await reviewerForToken({ app }, token));
-}
-
-async function signUpDemoAccount(anonymous: RequestContext, input: Parameters<typeof signUp>[1]): Promise<AuthResult> {
+async function signUpDemoAccount(
+  anonymous: DemoApi,
+  input: { email: string; password: string; displayName: string; invitationCode?: string },
+): Promise<{ token: string; reviewer: { id: string; role: Role } }> {
   try {
-    return await signUp(anonymous, input);
+    return (await anonymous.call<{ signUp: { token: string; reviewer: { id: string; role: Role } } }>(Op.signUp, { input })).signUp;
   } catch (error) {
-    if (error instanceof DomainError && error.code === ErrorCode.Conflict) {
+    if (error instanceof DemoApiError && error.code === ErrorCode.Conflict) {
       throw new DemoSeedError(
         `The demo account ${input.email} exists but the event "${demoEvent.title}" does not: an earlier seed ` +
           'stopped part-way. Seed into an empty database (a new DATA_DIR or DATABASE_URL) instead.',
@@ -154,52 +170,49 @@ async function signUpDemoAccount(anonymous: RequestContext, input: Parameters<ty
 }
 
 /**
- * The one write that bypasses the services. On a database that already had accounts the demo
- * admin signs up as an OBSERVER, and setReviewerRole needs an ADMIN's context that the seed
- * does not have (it holds no real admin's credentials, and should not act as one). So this
- * bootstrap step alone sets the role on the row; every later step goes through the services.
+ * For a database that already had accounts: the demo admin signed up as an OBSERVER, and
+ * setReviewerRole needs an ADMIN's token that the seed does not have (it holds no real admin's
+ * credentials, and should not act as one). So this bootstrap step alone sets the role on the
+ * row; every other step goes through the API.
  */
-async function bootstrapAdmin(app: AppServices, reviewer: ReviewerEntity): Promise<void> {
-  await app.dataSource.getRepository(ReviewerEntity).update({ id: reviewer.id }, { role: Role.Admin });
+export function bootstrapAdminIn(dataSource: DataSource): (reviewerId: string) => Promise<void> {
+  return async (reviewerId) => {
+    await dataSource.getRepository(ReviewerEntity).update({ id: decodeGlobalId(reviewerId, 'Reviewer') }, { role: Role.Admin });
+  };
 }
 
-/** Returns the claim's database id. */
-async function seedClaim(contexts: Contexts, eventId: string, data: DemoClaim): Promise<string> {
-  const { claim } = await submitClaim(contexts[data.submittedBy], {
-    eventId,
-    statement: data.statement,
-    context: data.context,
-    sourceUrl: data.sourceUrl,
-    language: data.language,
-    firstSeenAt: data.firstSeenAt ? new Date(data.firstSeenAt) : null,
+/** Returns the claim's global ID. */
+async function seedClaim(desks: Desks, eventId: string, data: DemoClaim): Promise<string> {
+  const { statement, context, sourceUrl, language, firstSeenAt } = data;
+  const { submitClaim } = await desks[data.submittedBy].call<{ submitClaim: { claim: { id: string } } }>(Op.submitClaim, {
+    input: { eventId, statement, context, sourceUrl, language, firstSeenAt },
   });
-  const claimId = encodeGlobalId('Claim', claim.id);
+  const claimId = submitClaim.claim.id;
   const evidenceIds: string[] = [];
   for (const { by, ...item } of data.evidence) {
-    const evidence = await addEvidence(contexts[by], { claimId, ...item });
-    evidenceIds.push(encodeGlobalId('Evidence', evidence.id));
+    const { addEvidence } = await desks[by].call<{ addEvidence: { evidence: { id: string } } }>(Op.addEvidence, { input: { claimId, ...item } });
+    evidenceIds.push(addEvidence.evidence.id);
   }
   for (const { by, rating, rationale, cites } of data.votes) {
-    await castVote(contexts[by], { claimId, rating, rationale, evidenceIds: cites?.map((i) => evidenceIds[i]) });
+    await desks[by].call(Op.castVote, { input: { claimId, rating, rationale, evidenceIds: cites?.map((i) => evidenceIds[i]) } });
   }
-  if (data.publishSummary) await publishVerdict(contexts.editor, { claimId, summary: data.publishSummary });
-  return claim.id;
+  if (data.publishSummary) await desks.editor.call(Op.publishVerdict, { input: { claimId, summary: data.publishSummary } });
+  return claimId;
 }
 
 /** The organisation's admin suspends demoSuspension.member, whose votes stop counting. */
-async function suspendDemoMember(contexts: Contexts): Promise<void> {
+async function suspendDemoMember(desks: Desks): Promise<void> {
   const { member, by, reason } = demoSuspension;
-  const membership = await contexts[by].loaders.currentMembership.load(contexts[member].viewer!.id);
-  await suspendMember(contexts[by], { membershipId: encodeGlobalId('Membership', membership!.id), reason });
+  const { viewer } = await desks[member].call<{ viewer: { membership: { id: string } } }>(Op.ownMembership);
+  await desks[by].call(Op.suspendMember, { input: { membershipId: viewer.membership.id, reason } });
 }
 
 /** The claims' verdicts as the seed left them, after the suspension. */
-async function readSeededClaims(app: AppServices, claimIds: string[]): Promise<SeededClaim[]> {
-  const { loaders } = createRequestContext(app, null);
+async function readSeededClaims(api: DemoApi, claimIds: string[]): Promise<SeededClaim[]> {
   return Promise.all(
     demoClaims.map(async ({ statement, language, expectedStatus }, i) => {
-      const { verdictStatus } = (await loaders.claim.load(claimIds[i]))!;
-      return { id: encodeGlobalId('Claim', claimIds[i]), statement, language, status: verdictStatus, expectedStatus };
+      const { claim } = await api.call<{ claim: { verdict: { status: VerdictStatus } } }>(Op.verdictStatus, { id: claimIds[i] });
+      return { id: claimIds[i], statement, language, status: claim.verdict.status, expectedStatus };
     }),
   );
 }
@@ -225,16 +238,38 @@ function summary(result: DemoSeedResult): string {
   return lines.join('\n');
 }
 
-/** `npm run seed:demo`: the configured database (DATABASE_URL, or PGlite under DATA_DIR). */
+/**
+ * `npm run seed:demo`: seeds the configured database (DATABASE_URL, or PGlite under DATA_DIR)
+ * through a server of its own on a loopback port. When a server already runs on the PGlite data
+ * directory (which one process alone can open), through that server, at its PORT.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  let server;
   try {
-    const app = createAppServices(database, config, createLogger('silent'));
-    console.log(summary(await seedDemo(app)));
-  } finally {
-    await database.close();
+    server = await startServer({ ...config, port: 0, host: '127.0.0.1', logLevel: 'silent' });
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.log(summary(await seedDemo(await runningServerUrl(config, error))));
+    return;
   }
+  try {
+    console.log(summary(await seedDemo(server.url, { bootstrapAdmin: bootstrapAdminIn(server.app.dataSource) })));
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The GraphQL URL of the server that holds the data directory, if it answers at the configured PORT. */
+async function runningServerUrl(config: Config, locked: DataDirLockedError): Promise<string> {
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/graphql`;
+  const healthz = await fetch(new URL('/healthz', url)).catch(() => null);
+  if (!healthz?.ok) {
+    throw new DemoSeedError(`${locked.message}\nNo server answers at ${url}: run the seed with the server's PORT (and HOST).`);
+  }
+  console.log(`A server runs on ${config.dataDir}: seeding through it, at ${url}.`);
+  return url;
 }
 
 if (require.main === module) {

@@ -312,7 +312,13 @@ export type ClaimFilter = {
   eventId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<Array<VerdictStatus>>;
   rating?: InputMaybe<Array<Rating>>;
-  /** Full-text search over statement and context, in Russian, English and any other language word by word. */
+  /**
+   * Search over statement and context. First the full-text matches (Russian, English and any
+   * other language word by word), then the claims whose statements resemble the search by
+   * trigram similarity, so that other forms of its words are found (Kazakh suffixes included);
+   * each group in the list's order. Cursors of a searched list hold the group, so pages stay
+   * gapless.
+   */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { constants as zlibConstants } from 'node:zlib';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import compression from 'compression';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from 'cors';
 import express from 'express';
+import { graphiql } from './graphiql';
 import type { Config } from '../config/config';
 import { Database, isReady, openDatabase } from '../db/database';
 import { currentStatementCount, withStatementCount } from '../db/statement-count';
@@ -74,6 +75,8 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
       drainHttpServer(httpServer),
       // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
       ApolloServerPluginCacheControlDisabled(),
+      // No Apollo landing page: it loads the sandbox from a CDN. Development serves GraphiQL (graphiql.ts).
+      ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(config.operationLimits),
       operationObserver(app.metrics, schema),
       subscriptionsOverHttpRefused,
@@ -98,6 +101,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     const ready = await isReady(database.dataSource);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', database: database.kind });
   });
+  if (!config.production) web.use(graphiql());
   web.use(
     '/graphql',
     cors(corsOptions(config)),

@@ -8,7 +8,8 @@ import { appendActivity } from './activity-log';
 import { assertEventOpen, lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
 import { descendingPage, listFilter } from './list-query';
-import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { ConnectionModel, pageRequest, rankedOrder, toConnection } from './pagination';
+import { matchSearch } from './claim-search';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
 import { initialVerdictColumns } from './verdict-changes';
@@ -64,15 +65,20 @@ export function findClaim(ctx: RequestContext, globalId: string): Promise<ClaimE
   return ctx.loaders.claim.load(decodeGlobalId(globalId, 'Claim'));
 }
 
-/** Claims, filtered, newest first or most recently changed first; with `only` some properties, if given. */
+/**
+ * Claims, filtered, newest first or most recently changed first; with a search, the claims it
+ * finds word for word ahead of those it finds by resemblance (see claim-search.ts), each group in
+ * that order. With `only` some properties, if given.
+ */
 export async function listClaims(
   ctx: RequestContext,
   args: { first?: number | null; after?: string | null; filter?: ClaimFilter | null; orderBy?: ClaimOrder | null },
   only: readonly string[] | null = null,
 ): Promise<ConnectionModel<ClaimEntity>> {
   const byUpdate = args.orderBy === ClaimOrder.RecentlyUpdated;
-  const order = byUpdate ? ListOrders.claimsRecentlyUpdated : ListOrders.claimsNewest;
-  const request = pageRequest(order, args.first, args.after);
+  const listed = byUpdate ? ListOrders.claimsRecentlyUpdated : ListOrders.claimsNewest;
+  const search = parseInput(searchInput, args.filter?.search ?? null);
+  const request = pageRequest(search ? rankedOrder(listed) : listed, args.first, args.after);
   const filter = listFilter();
   const { conditions, param } = filter;
   const { eventId, status, rating } = args.filter ?? {};
@@ -80,18 +86,10 @@ export async function listClaims(
   if (event) conditions.push(`x.event_id = ${param(event)}`);
   if (status?.length) conditions.push(`x.verdict_status = ANY(${param(status)}::text[])`);
   if (rating?.length) conditions.push(`x.verdict_rating = ANY(${param(rating)}::text[])`);
-  const search = parseInput(searchInput, args.filter?.search ?? null);
-  if (search) {
-    // The stored vector holds the text under the simple, Russian and English configurations;
-    // a query matches when it matches under any of them (Kazakh word by word, via simple).
-    const query = param(search);
-    conditions.push(
-      `x.search_vector @@ (websearch_to_tsquery('simple', ${query}) || websearch_to_tsquery('russian', ${query})
-                           || websearch_to_tsquery('english', ${query}))`,
-    );
-  }
+  if (search) matchSearch(filter, search);
   const sortColumn = byUpdate ? 'verdict_updated_at' : 'created_at';
-  const { rows, count } = await descendingPage(ctx, ClaimEntity, filter, sortColumn, request, only);
+  const { rows, rankOf, count } = await descendingPage(ctx, ClaimEntity, filter, sortColumn, request, only);
+  const order = search ? rankedOrder(listed, rankOf) : listed;
   // All of an event's claims: counted with its stats, which a board reads too (one statement fewer).
   const allOfEvent = event !== null && !status?.length && !rating?.length && !search;
   return toConnection(order, rows, request, allOfEvent ? async () => (await ctx.loaders.eventStats.load(event)).claimCount : count);

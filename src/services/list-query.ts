@@ -1,22 +1,36 @@
-import type { EntityTarget, ObjectLiteral } from 'typeorm';
-import { selectEntities } from '../db/entity-rows';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
 import { SqlParameters, sqlParameters } from '../db/sql-parameters';
-import { queryRows } from '../db/transaction';
+import { inTransaction, queryRows } from '../db/transaction';
 import type { RequestContext } from './request-context';
 
 /** Conditions on a list's rows (alias x), with their parameters. */
 export interface ListFilter extends SqlParameters {
   conditions: string[];
+  /**
+   * An integer expression over x that sorts ahead of the list's own order, lowest first (a
+   * search's closest matches first), or null. The page's ranks come back beside its rows.
+   */
+  rank: string | null;
+  /** Settings the conditions need, in force for their statements alone (set_config, local to a transaction). */
+  settings: Record<string, string>;
 }
 
 export function listFilter(): ListFilter {
-  return { ...sqlParameters(), conditions: [] };
+  return { ...sqlParameters(), conditions: [], rank: null, settings: {} };
+}
+
+/** A page of rows, each row's rank (0 for every row when the filter ranks nothing), and the filtered count, read when asked. */
+export interface ListPage<T> {
+  rows: T[];
+  rankOf: (row: T) => number;
+  count: () => Promise<number>;
 }
 
 /**
- * One page of a list sorted by (sortColumn, id) descending: up to limit + 1 rows after the
- * cursor's key (with `only` some properties, if given), and the filtered count, read only when
- * asked. Plain SQL (see entity-rows.ts).
+ * One page of a list sorted by the filter's rank, if any, ascending, then by (sortColumn, id)
+ * descending: up to limit + 1 rows after the cursor's key ([rank,] time, id), with `only` some
+ * properties, if given; and the filtered count, read only when asked. Plain SQL (see entity-rows.ts).
  */
 export async function descendingPage<T extends ObjectLiteral>(
   ctx: RequestContext,
@@ -25,29 +39,52 @@ export async function descendingPage<T extends ObjectLiteral>(
   sortColumn: string,
   request: { limit: number; after: (string | number)[] | null },
   only: readonly string[] | null = null,
-): Promise<{ rows: T[]; count: () => Promise<number> }> {
+): Promise<ListPage<T>> {
   const { dataSource } = ctx.app;
+  const reader = entityRows(dataSource, entity);
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
   const page = sqlParameters(filter.values);
   const conditions = [...filter.conditions];
+  const rank = filter.rank;
   if (request.after) {
-    const [afterMs, afterId] = request.after;
-    conditions.push(`(x.${sortColumn}, x.id) < (${page.param(new Date(afterMs as number).toISOString())}::timestamptz, ${page.param(afterId)}::uuid)`);
+    const [afterMs, afterId] = request.after.slice(rank ? 1 : 0);
+    const key = `(x.${sortColumn}, x.id) < (${page.param(new Date(afterMs as number).toISOString())}::timestamptz, ${page.param(afterId)}::uuid)`;
+    if (rank) {
+      const afterRank = page.param(request.after[0]);
+      conditions.push(`((${rank}) > ${afterRank} OR ((${rank}) = ${afterRank} AND ${key}))`);
+    } else {
+      conditions.push(key);
+    }
   }
-  const rows = await selectEntities(
-    dataSource.manager,
-    entity,
-    `${where(conditions)} ORDER BY x.${sortColumn} DESC, x.id DESC LIMIT ${page.param(request.limit + 1)}`,
-    page.values,
-    only,
+  const rankColumn = rank ? `, (${rank}) AS "listRank"` : '';
+  const order = `${rank ? '"listRank", ' : ''}x.${sortColumn} DESC, x.id DESC`;
+  const raw = await withSettings(ctx, filter.settings, (manager) =>
+    queryRows<ObjectLiteral>(
+      manager,
+      `SELECT ${reader.columns('x', { only })}${rankColumn} FROM "${reader.table}" x ${where(conditions)}
+       ORDER BY ${order} LIMIT ${page.param(request.limit + 1)}`,
+      page.values,
+    ),
   );
+  const rows = reader.hydrate(rank ? raw.map(({ listRank: _, ...columns }) => columns) : raw);
+  const ranks = rank ? new Map(rows.map((row, i) => [row, Number(raw[i].listRank)])) : null;
   const count = async () => {
-    const [{ count }] = await queryRows<{ count: number }>(
-      dataSource.manager,
-      `SELECT count(*) AS count FROM "${dataSource.getMetadata(entity).tableName}" x ${where(filter.conditions)}`,
-      filter.values,
+    const [{ count }] = await withSettings(ctx, filter.settings, (manager) =>
+      queryRows<{ count: number }>(manager, `SELECT count(*) AS count FROM "${reader.table}" x ${where(filter.conditions)}`, filter.values),
     );
     return count;
   };
-  return { rows, count };
+  return { rows, rankOf: (row) => ranks?.get(row) ?? 0, count };
+}
+
+/** Runs the read with the settings in force: in a transaction of its own when there are any, as set_config(..., true) lasts a transaction. */
+async function withSettings<R>(ctx: RequestContext, settings: Record<string, string>, read: (manager: EntityManager) => Promise<R>): Promise<R> {
+  const names = Object.keys(settings);
+  if (!names.length) return read(ctx.app.dataSource.manager);
+  return inTransaction(ctx.app.dataSource, async (tx) => {
+    const values = sqlParameters();
+    const calls = names.map((name) => `set_config(${values.param(name)}, ${values.param(settings[name])}, true)`);
+    await queryRows(tx, `SELECT ${calls.join(', ')}`, values.values);
+    return read(tx);
+  });
 }

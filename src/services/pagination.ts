@@ -27,6 +27,15 @@ export interface ListOrder<T> {
   keyOf: (node: T) => CursorKey;
 }
 
+/**
+ * A list ranked ahead of its order (a search's closest matches first): its own kind of cursor,
+ * whose key is the node's rank, then the order's key. The rank is read from the page's query
+ * (rankOf); a request is decoded before there is one, and needs only the kind and the shape.
+ */
+export function rankedOrder<T>(order: ListOrder<T>, rankOf: (node: T) => number = () => 0): ListOrder<T> {
+  return { kind: `r${order.kind}`, shape: `n${order.shape}`, keyOf: (node) => [rankOf(node), ...order.keyOf(node)] };
+}
+
 /** Checks `first` (0 to `maxSize`, default 100) and decodes `after` for this list; BAD_USER_INPUT otherwise. */
 export function pageRequest<T>(
   order: ListOrder<T>,

@@ -1,5 +1,5 @@
 import { demoAdmin, demoClaims, demoEvent, demoOrganizations, demoReviewers, demoSuspension } from '../../src/demo/demo-data';
-import { DemoSeedError, DemoSeedResult, seedDemo } from '../../src/demo/seed-demo';
+import { bootstrapAdminIn, DemoSeedError, DemoSeedResult, seedDemo } from '../../src/demo/seed-demo';
 import { ApiClient, errorCode, ok } from '../support/client';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -62,7 +62,7 @@ describe('the demo seed on an empty database', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    seeded = await seedDemo(server.server.app);
+    seeded = await seedDemo(server.url);
     anonymous = new ApiClient(server.url);
     editor = await logIn(server.url, seeded.editorEmail, seeded.password!);
   });
@@ -161,7 +161,7 @@ describe('the demo seed on an empty database', () => {
   });
 
   test('a second run finds the demo event and creates nothing', async () => {
-    const again = await seedDemo(server.server.app);
+    const again = await seedDemo(server.url);
     expect(again).toMatchObject({ skipped: true, eventId: seeded.eventId, claims: [], password: null });
     expect((await boardClaims(anonymous, seeded.eventId)).totalCount).toBe(12);
     const { events } = ok(await anonymous.op('Events', { first: 50 }));
@@ -181,7 +181,7 @@ describe('the demo seed on a database that already has accounts', () => {
     const owner = ok(await api.op('SignUp', { input: { email: 'owner@example.org', password: 'correct horse battery', displayName: 'Owner' } }));
     expect(owner.signUp.reviewer.role).toBe('ADMIN');
 
-    const seeded = await seedDemo(server.server.app);
+    const seeded = await seedDemo(server.url, { bootstrapAdmin: bootstrapAdminIn(server.server.app.dataSource) });
     expect(seeded.adminBootstrapped).toBe(true);
     expect(seeded.claims.map((claim) => claim.status)).toEqual(demoClaims.map((claim) => claim.expectedStatus));
 
@@ -191,6 +191,24 @@ describe('the demo seed on a database that already has accounts', () => {
     expect(demoEditor.reviewer.role).toBe('EDITOR');
     const { viewer } = ok(await api.as(owner.signUp.token).op('Viewer'));
     expect(viewer.role).toBe('ADMIN');
+  });
+});
+
+describe('the demo seed through the API alone, on a database that already has accounts', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.stop());
+
+  test('stops after the demo admin signs up as an OBSERVER, before making an organisation or an event', async () => {
+    const api = new ApiClient(server.url);
+    const owner = api.as(ok(await api.op('SignUp', { input: { email: 'owner@example.org', password: 'correct horse battery', displayName: 'Owner' } })).signUp.token);
+    const refusal = seedDemo(server.url, { password: 'a demo password' });
+    await expect(refusal).rejects.toThrow(DemoSeedError);
+    await expect(refusal).rejects.toThrow(`The server's database already has accounts, so the demo admin ${demoAdmin.email} signed up as an OBSERVER`);
+    expect(ok(await owner.op('Organizations')).organizations.totalCount).toBe(0);
+    expect(ok(await owner.op('Events', { first: 50 })).events.totalCount).toBe(0);
   });
 });
 
@@ -206,7 +224,7 @@ describe('the demo seed on a database with an organisation of a demo name', () =
     const owner = api.as(ok(await api.op('SignUp', { input: { email: 'owner@example.org', password: 'correct horse battery', displayName: 'Owner' } })).signUp.token);
     ok(await owner.op('CreateOrganization', { input: { name: ' vlast.KZ ' } }));
 
-    const refusal = seedDemo(server.server.app, { password: 'a demo password' });
+    const refusal = seedDemo(server.url, { password: 'a demo password' });
     await expect(refusal).rejects.toThrow(DemoSeedError);
     await expect(refusal).rejects.toThrow('The organisation "vlast.KZ" already exists, and the demo accounts would join it.');
     expect(ok(await owner.op('Organizations')).organizations.totalCount).toBe(1);
