@@ -22,6 +22,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
 COPY migrations ./migrations
 COPY src ./src
+# The reviewers' desk, bundled by the build into dist/desk.
+COPY desk ./desk
+COPY scripts ./scripts
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

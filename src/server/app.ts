@@ -15,6 +15,7 @@ import { buildSchema } from '../graphql/schema';
 import { clientErrorFormatter } from '../graphql/suggestions';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
+import { deskRoutes } from './desk';
 import { clientAddress } from './client-address';
 import { drainHttpServer } from './drain';
 import { contextFromAuthorization } from './http-context';
@@ -40,7 +41,7 @@ export interface RunningServer {
 }
 
 /**
- * Opens the database, then serves GraphQL on /graphql, readiness on /healthz and metrics on
+ * Opens the database, then serves GraphQL on /graphql, the reviewers' desk on /desk/, readiness on /healthz and metrics on
  * /metrics. `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`).
  */
 export async function startServer(config: Config, tokenClock?: () => number): Promise<RunningServer> {
@@ -86,6 +87,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     const ready = await isReady(database.dataSource);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', database: database.kind });
   });
+  web.use(deskRoutes());
   web.use(
     '/graphql',
     cors(corsOptions(config)),

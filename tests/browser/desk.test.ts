@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { ok } from '../support/client';
+import { startTestServer, TestServer } from '../support/test-server';
+import { Member, World } from '../support/world';
+import { Browser, inChromium, openBrowser, signIn, waitForStatus } from './desk-browser';
+
+// The reviewers' desk in a real Chromium against a real server: two reviewers, each in a browser
+// of their own, and an editor.
+let server: TestServer;
+let origin: string;
+let world: World;
+let editor: Member & { email: string };
+let reviewerA: Member & { email: string };
+let reviewerB: Member & { email: string };
+const browsers: Browser[] = [];
+const docs = join(__dirname, '../../docs');
+
+beforeAll(async () => {
+  server = await startTestServer();
+  origin = new URL(server.url).origin;
+  world = await World.create(server.url);
+  const organization = await world.organization('Vlast.kz');
+  reviewerA = await world.member(organization);
+  reviewerB = await world.member(await world.organization('Factcheck.kz'));
+  editor = await world.member(organization, { role: 'EDITOR' });
+});
+
+afterAll(async () => {
+  await Promise.all(browsers.map((browser) => browser.close()));
+  await server?.stop();
+});
+
+async function browser(): Promise<Browser> {
+  const opened = await openBrowser();
+  browsers.push(opened);
+  return opened;
+}
+
+async function eventWithClaims(...statements: string[]) {
+  const eventId = await world.openEvent(editor, { quorum: 1, threshold: 0.6, minOrganizations: 1 }, `Blackout in Almaty ${Math.random().toString(36).slice(2, 7)}`);
+  const claimIds: string[] = [];
+  for (const statement of statements) claimIds.push(await world.submitClaim(reviewerA, eventId, statement));
+  return { eventId, claimIds };
+}
+
+inChromium("signs in through the form, keeps the session over a reload, and shows another reviewer's vote on the board without a reload", async () => {
+  const statement = 'Banks in Almaty will stay closed until February';
+  const { eventId, claimIds } = await eventWithClaims(statement, 'The airport was seized by protesters');
+  const a = await browser();
+  const b = await browser();
+
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.reload();
+  await a.page.getByRole('heading', { name: 'Events' }).waitFor();
+  const title = ok(await reviewerA.api.op('EventBoard', { id: eventId })).event.title;
+  await a.page.getByRole('link', { name: title }).click();
+  const card = a.page.getByRole('article', { name: statement });
+  await card.getByText('UNVERIFIED').waitFor();
+  await a.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+  await signIn(b.page, origin, reviewerB.email);
+  await b.page.goto(`${origin}/desk/claims/${claimIds[0]}`);
+  await b.page.getByRole('button', { name: 'Mostly false', exact: true }).click();
+  await b.page.getByRole('button', { name: 'Mostly false', exact: true, pressed: true }).waitFor();
+
+  await card.getByText('CONSENSUS').waitFor();
+  await card.getByText('Mostly false', { exact: true }).waitFor();
+  expect(await a.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  await a.page.screenshot({ path: join(docs, 'desk-board.png'), fullPage: true });
+
+  await b.page.getByRole('button', { name: /^Sign out/ }).click();
+  await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await b.page.reload();
+  await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
+});
+
+inChromium('keeps a vote cast offline in the outbox over a reload, and sends it exactly once when the link returns', async () => {
+  const statement = 'Mobile internet is cut in the whole country';
+  const { eventId, claimIds } = await eventWithClaims(statement);
+  const [claimId] = claimIds;
+  const a = await browser();
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.goto(`${origin}/desk/claims/${claimId}`);
+  await a.page.getByRole('heading', { name: statement }).waitFor();
+  await waitForStatus(a.page, /^Online$/);
+  await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+  await a.context.setOffline(true);
+  await waitForStatus(a.page, /Offline/);
+  await a.page.getByRole('button', { name: 'Mostly true', exact: true }).click();
+  await waitForStatus(a.page, /1 waiting/);
+
+  await a.page.reload();
+  await a.page.getByRole('heading', { name: statement }).waitFor();
+  await waitForStatus(a.page, /Offline.*1 waiting/);
+  expect(await votesOn(claimId)).toEqual([]);
+
+  await a.context.setOffline(false);
+  await waitForStatus(a.page, /^Online$/);
+  await a.page.getByRole('button', { name: 'Mostly true', exact: true, pressed: true }).waitFor();
+  expect(await votesOn(claimId)).toEqual([{ rating: 'MOSTLY_TRUE', reviewer: reviewerA.id }]);
+  const casts = ok(await world.admin.api.op('ActivitySince', { eventId, first: 100 })).activity.edges.filter(
+    (edge: { node: { type: string; claim: { id: string } | null } }) => edge.node.type === 'VOTE_CAST' && edge.node.claim?.id === claimId,
+  );
+  expect(casts).toHaveLength(1);
+});
+
+inChromium('lets an editor publish a verdict in CONSENSUS with a summary', async () => {
+  const statement = 'The president has left the country';
+  const { claimIds } = await eventWithClaims(statement);
+  const [claimId] = claimIds;
+  await world.vote(reviewerB, claimId, 'FALSE');
+  const e = await browser();
+  await signIn(e.page, origin, editor.email);
+  await e.page.goto(`${origin}/desk/claims/${claimId}`);
+  await e.page.getByText('CONSENSUS').first().waitFor();
+  await e.page.getByLabel('Summary').fill('Official footage shows the president in Astana the same evening.');
+  await e.page.getByRole('button', { name: 'Publish' }).click();
+  await e.page.locator('.verdict').getByText('PUBLISHED').waitFor();
+  await e.page.screenshot({ path: join(docs, 'desk-claim.png'), fullPage: true });
+
+  const claim = ok(await world.anonymous.op('ClaimDetail', { id: claimId })).claim;
+  expect(claim.verdict).toMatchObject({ status: 'PUBLISHED', rating: 'FALSE', summary: 'Official footage shows the president in Astana the same evening.' });
+  // The public page, where this server has one (GET /claims/<id>): the same ClaimReview.
+  const page = await fetch(`${origin}/claims/${claimId}`);
+  if (page.status !== 404) {
+    const html = await page.text();
+    const markup = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)];
+    expect(markup).toHaveLength(1);
+    expect(JSON.parse(markup[0][1])).toEqual(claim.claimReview);
+  }
+});
+
+async function votesOn(claimId: string) {
+  const claim = ok(await editor.api.op('ClaimDetail', { id: claimId })).claim;
+  return claim.votes.edges.map((edge: { node: { rating: string; reviewer: { id: string } } }) => ({ rating: edge.node.rating, reviewer: edge.node.reviewer.id }));
+}
