@@ -3,6 +3,7 @@ import { eventBoardScenario } from './b1-event-board';
 import { verdictFanoutScenario } from './b3-verdict-fanout';
 import { subscriptionMemoryScenario } from './b4-subscription-memory';
 import { crossInstanceScenario } from './b5-cross-instance';
+import { deskFirstLoadScenario } from './b7-desk-first-load';
 import { suspensionScenario } from './b8-suspension';
 import type { Scenario } from './scenario';
 
@@ -13,5 +14,6 @@ export const scenarios: readonly Scenario[] = [
   verdictFanoutScenario,
   subscriptionMemoryScenario,
   crossInstanceScenario,
+  deskFirstLoadScenario,
   suspensionScenario,
 ];

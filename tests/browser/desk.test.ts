@@ -56,7 +56,7 @@ inChromium("signs in through the form, keeps the session over a reload, and show
   await a.page.getByRole('link', { name: title }).click();
   const card = a.page.getByRole('article', { name: statement });
   await card.getByText('UNVERIFIED').waitFor();
-  await a.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await a.page.evaluate('window.notReloaded = true');
 
   await signIn(b.page, origin, reviewerB.email);
   await b.page.goto(`${origin}/desk/claims/${claimIds[0]}`);
@@ -65,7 +65,7 @@ inChromium("signs in through the form, keeps the session over a reload, and show
 
   await card.getByText('CONSENSUS').waitFor();
   await card.getByText('Mostly false', { exact: true }).waitFor();
-  expect(await a.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  expect(await a.page.evaluate('window.notReloaded')).toBe(true);
   await a.page.screenshot({ path: join(docs, 'desk-board.png'), fullPage: true });
 
   await b.page.getByRole('button', { name: /^Sign out/ }).click();
@@ -83,7 +83,7 @@ inChromium('keeps a vote cast offline in the outbox over a reload, and sends it 
   await a.page.goto(`${origin}/desk/claims/${claimId}`);
   await a.page.getByRole('heading', { name: statement }).waitFor();
   await waitForStatus(a.page, /^Online$/);
-  await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await a.page.evaluate('navigator.serviceWorker.ready.then(() => true)');
 
   await a.context.setOffline(true);
   await waitForStatus(a.page, /Offline/);
