@@ -38,9 +38,10 @@ export function deskRoutes(directory = deskDirectory): express.Router {
   }
   const sendFile = (file: DeskFile, cacheControl: string) => (req: express.Request, res: express.Response) => {
     res.set({ 'Content-Type': file.type, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding', 'Content-Security-Policy': contentSecurityPolicy, 'X-Content-Type-Options': 'nosniff' });
-    const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
+    // Brotli whenever accepted (browsers list gzip first, but all at the same weight): it is the smaller.
+    const accepted = !req.headers['accept-encoding'] ? undefined : req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : undefined;
     const encoded = accepted === 'br' ? file.br : accepted === 'gzip' ? file.gz : undefined;
-    if (encoded) res.set('Content-Encoding', accepted as string);
+    if (accepted && encoded) res.set('Content-Encoding', accepted);
     res.send(encoded ?? file.body);
   };
   const appPage = sendFile(page, 'no-cache');
