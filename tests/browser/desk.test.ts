@@ -135,3 +135,71 @@ async function votesOn(claimId: string) {
   const claim = ok(await editor.api.op('ClaimDetail', { id: claimId })).claim;
   return claim.votes.edges.map((edge: { node: { rating: string; reviewer: { id: string } } }) => ({ rating: edge.node.rating, reviewer: edge.node.reviewer.id }));
 }
+
+inChromium('shows on the item a vote that a publication made meanwhile refused, and lets the reviewer dismiss it', async () => {
+  const statement = 'Soldiers were seen at the television centre';
+  const { claimIds } = await eventWithClaims(statement);
+  const [claimId] = claimIds;
+  await world.vote(reviewerB, claimId, 'TRUE');
+  const a = await browser();
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.getByRole('button', { name: 'RU' }).click();
+  await waitForStatus(a.page, /^В сети$/);
+  await a.page.getByRole('button', { name: 'EN' }).click();
+  await a.page.goto(`${origin}/desk/claims/${claimId}`);
+  await a.page.getByRole('heading', { name: statement }).waitFor();
+
+  await a.context.setOffline(true);
+  await a.page.getByRole('button', { name: 'Misleading', exact: true }).click();
+  await waitForStatus(a.page, /Offline.*1 waiting/);
+  ok(await editor.api.op('PublishVerdict', { input: { claimId, summary: 'Footage from the day shows soldiers at the entrance.' } }));
+
+  await a.context.setOffline(false);
+  const refused = a.page.getByRole('region', { name: 'Waiting to be sent' }).getByRole('listitem').filter({ hasText: 'Vote Misleading' });
+  await refused.getByText(/not done:/).waitFor();
+  await waitForStatus(a.page, /^Online$/);
+  await a.page.locator('.verdict').getByText('PUBLISHED').waitFor();
+  expect(await votesOn(claimId)).toEqual([{ rating: 'TRUE', reviewer: reviewerB.id }]);
+  await refused.getByRole('button', { name: 'Dismiss' }).click();
+  await refused.waitFor({ state: 'detached' });
+});
+
+inChromium('submits a claim showing similar ones first, and after a dropped link resumes the board from the last cursor without reading it all again', async () => {
+  const statement = 'Cash machines in Almaty were looted overnight';
+  const { eventId, claimIds } = await eventWithClaims(statement);
+  const a = await browser();
+  const boardReads: string[] = [];
+  const subscribes: { after: string | null }[] = [];
+  a.page.on('request', (request) => {
+    if (request.url().endsWith('/graphql') && request.postDataJSON()?.operationName === 'DeskBoard') boardReads.push(request.url());
+  });
+  a.page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      if (message.type === 'subscribe') subscribes.push(message.payload.variables);
+    }),
+  );
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.goto(`${origin}/desk/events/${eventId}`);
+  await a.page.getByRole('article', { name: statement }).waitFor();
+
+  await a.page.getByText('Submit a claim').click();
+  const newStatement = 'Looters emptied the cash machines of Almaty';
+  await a.page.getByLabel('Statement').fill(newStatement);
+  await a.page.getByRole('region', { name: 'Already on the desk, read like this:' }).getByRole('link', { name: statement }).waitFor();
+  await a.page.getByRole('button', { name: 'Submit' }).click();
+  await a.page.getByRole('article', { name: newStatement }).getByText('UNVERIFIED').waitFor();
+  const cursorSeen = await a.page.evaluate(`Object.entries(localStorage).find(([key]) => key.startsWith('cursor:'))?.[1]`);
+  expect(cursorSeen).toEqual(expect.any(String));
+
+  const readsBefore = boardReads.length;
+  const subscribesBefore = subscribes.length;
+  await a.context.setOffline(true);
+  await waitForStatus(a.page, /Offline/);
+  await world.vote(reviewerB, claimIds[0], 'FALSE');
+  await a.context.setOffline(false);
+  await a.page.getByRole('article', { name: statement }).getByText('CONSENSUS').waitFor();
+  expect(boardReads.length).toBe(readsBefore);
+  expect(subscribes.length).toBeGreaterThan(subscribesBefore);
+  expect(subscribes.at(-1)).toEqual({ eventId, after: cursorSeen });
+});

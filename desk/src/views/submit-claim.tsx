@@ -33,7 +33,7 @@ export function SubmitClaim({ eventId }: { eventId: string }) {
           <textarea required rows={2} value={statement} onInput={(e) => setStatement(e.currentTarget.value)} />
         </label>
         {similar.length > 0 && (
-          <div class="similar" aria-live="polite">
+          <section class="similar" aria-label={t('similar')}>
             <p>{t('similar')}</p>
             <ul>
               {similar.map((match) => (
@@ -42,7 +42,7 @@ export function SubmitClaim({ eventId }: { eventId: string }) {
                 </li>
               ))}
             </ul>
-          </div>
+          </section>
         )}
         <label>
           {t('context')}
