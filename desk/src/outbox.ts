@@ -2,6 +2,7 @@ import { send } from './api';
 import { readStored, updateStored } from './cache';
 import { RequestFailure, Variables } from './graphql';
 import type { MessageKey } from './i18n';
+import { session } from './session';
 import { Value } from './value';
 
 /** The actions the desk takes through the outbox, each a contract mutation. */
@@ -23,7 +24,8 @@ export interface OutboxItem {
   failure?: { code: string; message: string };
 }
 
-const storeKey = 'outbox';
+/** Each reviewer's outbox is their own: it is sent with their token, and waits while someone else is signed in. */
+const storeKey = () => `outbox:${session.get()?.viewer.id}`;
 
 /** Actions not yet done, oldest first, as kept in IndexedDB (they survive a reload and a closed tab). */
 export const outbox = new Value<OutboxItem[]>([]);
@@ -46,15 +48,15 @@ export async function enqueue(
     label,
     createdAt: Date.now(),
   };
-  await updateStored<OutboxItem[]>(storeKey, (items = []) => [...items, item]);
-  outbox.set((await readStored<OutboxItem[]>(storeKey)) ?? []);
+  await updateStored<OutboxItem[]>(storeKey(), (items = []) => [...items, item]);
+  outbox.set((await readStored<OutboxItem[]>(storeKey())) ?? []);
   void flush();
 }
 
 /** Removes an item the server refused, once the reviewer has read why. */
 export async function dismiss(id: string): Promise<void> {
-  await updateStored<OutboxItem[]>(storeKey, (items = []) => items.filter((item) => item.id !== id));
-  outbox.set((await readStored<OutboxItem[]>(storeKey)) ?? []);
+  await updateStored<OutboxItem[]>(storeKey(), (items = []) => items.filter((item) => item.id !== id));
+  outbox.set((await readStored<OutboxItem[]>(storeKey())) ?? []);
 }
 
 let running = false;
@@ -81,20 +83,24 @@ export async function flush(): Promise<void> {
 
 async function sendWaiting(): Promise<void> {
   for (;;) {
-    const items = (await readStored<OutboxItem[]>(storeKey)) ?? [];
+    if (!session.get()) return outbox.set([]);
+    const key = storeKey();
+    const items = (await readStored<OutboxItem[]>(key)) ?? [];
     outbox.set(items);
     const next = items.find((item) => !item.failure);
     if (!next || !navigator.onLine) return;
     try {
       const data = await send(next.operationName, next.variables);
-      await updateStored<OutboxItem[]>(storeKey, (all = []) => all.filter((item) => item.id !== next.id));
+      await updateStored<OutboxItem[]>(key, (all = []) => all.filter((item) => item.id !== next.id));
       retryDelay = 2_000;
       lastSent.set({ item: next, data });
     } catch (error) {
       if (!(error instanceof RequestFailure)) throw error;
       if (error.retryable) return retryLater(error.retryAfter);
+      // The session lapsed (send() signed the desk out): the action waits for the reviewer to sign in again.
+      if (error.code === 'UNAUTHENTICATED') return;
       const failure = { code: error.code, message: error.message };
-      await updateStored<OutboxItem[]>(storeKey, (all = []) => all.map((item) => (item.id === next.id ? { ...item, failure } : item)));
+      await updateStored<OutboxItem[]>(key, (all = []) => all.map((item) => (item.id === next.id ? { ...item, failure } : item)));
       lastSent.set({ item: { ...next, failure }, data: null });
     }
   }
@@ -114,8 +120,8 @@ function newKey(): string {
 }
 
 /** Loads the outbox kept from before and sends it; again whenever the browser comes back online. */
-export async function startOutbox(): Promise<void> {
-  outbox.set((await readStored<OutboxItem[]>(storeKey)) ?? []);
+export function startOutbox(): void {
   addEventListener('online', () => void flush());
+  session.subscribe(() => void flush());
   void flush();
 }
