@@ -203,3 +203,42 @@ inChromium('submits a claim showing similar ones first, and after a dropped link
   expect(subscribes.length).toBeGreaterThan(subscribesBefore);
   expect(subscribes.at(-1)).toEqual({ eventId, after: cursorSeen });
 });
+
+inChromium('lets an editor reopen a published verdict with a reason and mark a claim as a duplicate', async () => {
+  const statement = 'The curfew was lifted in Almaty';
+  const { claimIds } = await eventWithClaims(statement, 'Almaty has no curfew any more');
+  const [original, duplicate] = claimIds;
+  await world.vote(reviewerB, original, 'MISLEADING');
+  ok(await editor.api.op('PublishVerdict', { input: { claimId: original, summary: 'The curfew stayed in force until 19 January.' } }));
+  const e = await browser();
+  await signIn(e.page, origin, editor.email);
+  await e.page.goto(`${origin}/desk/claims/${original}`);
+  await e.page.getByLabel('Reason').fill('A reader sent the decree that lifted it earlier.');
+  await e.page.getByRole('button', { name: 'Reopen' }).click();
+  await e.page.locator('.verdict').getByText('CONSENSUS').waitFor();
+  expect(ok(await editor.api.op('ClaimDetail', { id: original })).claim.verdict.status).toBe('CONSENSUS');
+
+  await e.page.goto(`${origin}/desk/claims/${duplicate}`);
+  await e.page.getByLabel('Duplicate of (claim link or ID)').fill(`${origin}/desk/claims/${original}`);
+  await e.page.getByRole('button', { name: 'Mark duplicate' }).click();
+  await e.page.getByRole('link', { name: 'Duplicate of another claim' }).waitFor();
+  expect(ok(await editor.api.op('ClaimDetail', { id: duplicate })).claim.duplicateOf).toEqual({ id: original });
+});
+
+inChromium("lets an organisation's admin invite a member and approve a request to join", async () => {
+  const organizationId = await world.organization(`Newsroom ${Math.random().toString(36).slice(2, 7)}`);
+  const admin = await world.member(organizationId, { orgAdmin: true });
+  const applicant = await world.reviewer(null, 'OBSERVER');
+  ok(await applicant.api.op('RequestMembership', { input: { organizationId } }));
+  const o = await browser();
+  await signIn(o.page, origin, admin.email);
+  await o.page.getByRole('link', { name: 'Organisation' }).click();
+  const request = o.page.getByRole('listitem').filter({ hasText: 'Reviewer without organisation' });
+  await request.getByRole('button', { name: 'Approve' }).click();
+  await request.waitFor({ state: 'detached' });
+  expect(ok(await applicant.api.op('ViewerMembership')).viewer.membership).toMatchObject({ status: 'ACTIVE', organization: { id: organizationId } });
+
+  await o.page.getByRole('textbox', { name: 'Email' }).fill('new.member@example.org');
+  await o.page.getByRole('button', { name: 'Invite a member' }).click();
+  await o.page.getByRole('alert').filter({ hasText: /Invitation code for new\.member@example\.org: \S+/ }).waitFor();
+});
