@@ -23,6 +23,7 @@ export const catalogue = {
   newest: ['Newest first', 'Сначала новые'],
   recentlyUpdated: ['Recently updated first', 'Сначала недавно изменённые'],
   noClaims: ['No claims match.', 'Нет подходящих утверждений.'],
+  moreClaims: ['More claims ({n} more)', 'Ещё утверждения (ещё {n})'],
   rating: ['Rating', 'Оценка'],
   agreement: ['Agreement {n}%', 'Согласие {n}%'],
   votes: ['{n} votes', 'голосов: {n}'],

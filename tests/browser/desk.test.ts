@@ -242,3 +242,29 @@ inChromium("lets an organisation's admin invite a member and approve a request t
   await o.page.getByRole('button', { name: 'Invite a member' }).click();
   await o.page.getByRole('alert').filter({ hasText: /Invitation code for new\.member@example\.org: \S+/ }).waitFor();
 });
+
+inChromium('shows a long board a page at a time, filtered by status and by text', async () => {
+  const statements = Array.from({ length: 31 }, (_, i) => `Rumour number ${i + 1} about the blackout`);
+  const { claimIds } = await eventWithClaims(...statements);
+  await world.vote(reviewerB, claimIds[0], 'FALSE');
+  const a = await browser();
+  await signIn(a.page, origin, reviewerA.email);
+  const eventId = ok(await reviewerA.api.op('ClaimDetail', { id: claimIds[0] })).claim.event.id;
+  await a.page.goto(`${origin}/desk/events/${eventId}`);
+  await a.page.getByRole('article', { name: 'Rumour number 31 about the blackout' }).waitFor();
+  expect(await a.page.getByRole('article').count()).toBe(30);
+  await a.page.getByRole('button', { name: 'More claims (1 more)' }).click();
+  await a.page.getByRole('article', { name: 'Rumour number 1 about the blackout' }).waitFor();
+  expect(await a.page.getByRole('article').count()).toBe(31);
+
+  await a.page.getByLabel('Status').selectOption('CONSENSUS');
+  await a.page.getByRole('article', { name: 'Rumour number 2 about the blackout' }).waitFor({ state: 'detached' });
+  await a.page.getByRole('article', { name: 'Rumour number 1 about the blackout' }).getByText('CONSENSUS').waitFor();
+  expect(await a.page.getByRole('article').count()).toBe(1);
+  await a.page.getByLabel('Status').selectOption('');
+  const searched = a.page.waitForResponse((response) => response.request().postDataJSON()?.variables?.filter?.search === 'number 17');
+  await a.page.getByLabel('Search').fill('number 17');
+  const found = (await (await searched).json()).data.event.claims.edges.map((edge: { node: { statement: string } }) => edge.node.statement);
+  expect(found).toContain('Rumour number 17 about the blackout');
+  await a.page.getByRole('article', { name: 'Rumour number 17 about the blackout' }).waitFor();
+});

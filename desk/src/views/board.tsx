@@ -10,6 +10,9 @@ import { OutboxList } from './outbox-list';
 import { Link, ratingLabel, ReadState, SavedCopy, statuses, StatusWord } from './parts';
 import { SubmitClaim } from './submit-claim';
 
+/** Claims a page of the board shows; "More claims" reads the next. */
+const pageSize = 30;
+
 export interface Card {
   id: string;
   statement: string;
@@ -20,7 +23,14 @@ export interface Card {
 }
 
 interface Board {
-  event: { id: string; title: string; description: string | null; region: string | null; status: string; claims: { totalCount: number; edges: { node: Card }[] } } | null;
+  event: {
+    id: string;
+    title: string;
+    description: string | null;
+    region: string | null;
+    status: string;
+    claims: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Card }[] };
+  } | null;
 }
 
 export function BoardPage({ eventId }: { eventId: string }) {
@@ -29,8 +39,13 @@ export function BoardPage({ eventId }: { eventId: string }) {
   const [orderBy, setOrderBy] = useState<'NEWEST' | 'RECENTLY_UPDATED'>('NEWEST');
   const query = useDebounced(search.trim(), 300);
   const filter = { ...(status ? { status: [status] } : {}), ...(query ? { search: query } : {}) };
-  const board = useRead<Board>('DeskBoard', { id: eventId, first: 50, filter, orderBy });
+  const variables = { id: eventId, first: pageSize, filter, orderBy };
+  const board = useRead<Board>('DeskBoard', variables);
   const event = board.data?.event;
+  const more = async () => {
+    const next = await send<Board>('DeskBoard', { ...variables, after: event?.claims.pageInfo.endCursor });
+    board.change((data) => withPage(data, next));
+  };
 
   useEffect(() => {
     if (!board.data) return;
@@ -84,6 +99,11 @@ export function BoardPage({ eventId }: { eventId: string }) {
           <ClaimCard key={node.id} card={node} />
         ))}
       </div>
+      {event.claims.pageInfo.hasNextPage && (
+        <button type="button" class="more" onClick={() => void more().catch(() => undefined)}>
+          {t('moreClaims', { n: event.claims.totalCount - event.claims.edges.length })}
+        </button>
+      )}
     </section>
   );
 }
@@ -148,7 +168,15 @@ function withCard(data: Board, card: Card, view: { status: string; insert: boole
     next = [{ node: card }, ...next];
   }
   const added = next.length - edges.length;
-  return { event: { ...data.event, claims: { totalCount: data.event.claims.totalCount + added, edges: next } } };
+  return { event: { ...data.event, claims: { ...data.event.claims, totalCount: data.event.claims.totalCount + added, edges: next } } };
+}
+
+/** The board with the next page's claims after its own (leaving out any it already shows: a live update may have added one). */
+function withPage(data: Board, page: Board): Board {
+  if (!data.event || !page.event) return data;
+  const shown = new Set(data.event.claims.edges.map((edge) => edge.node.id));
+  const edges = [...data.event.claims.edges, ...page.event.claims.edges.filter((edge) => !shown.has(edge.node.id))];
+  return { event: { ...data.event, claims: { ...page.event.claims, edges } } };
 }
 
 function useDebounced<T>(value: T, ms: number): T {
