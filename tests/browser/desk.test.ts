@@ -23,7 +23,8 @@ beforeAll(async () => {
   reviewerA = await world.member(organization);
   reviewerB = await world.member(await world.organization('Factcheck.kz'));
   editor = await world.member(organization, { role: 'EDITOR' });
-});
+  // A server and four accounts: minutes, not seconds, when seven suites share two cores.
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(browsers.map((browser) => browser.close()));
