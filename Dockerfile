@@ -24,6 +24,8 @@ COPY migrations ./migrations
 COPY src ./src
 COPY scripts ./scripts
 COPY web ./web
+# The reviewers' desk, bundled by the build into dist/desk.
+COPY desk ./desk
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

@@ -4,6 +4,7 @@ import { verdictFanoutScenario } from './b3-verdict-fanout';
 import { subscriptionMemoryScenario } from './b4-subscription-memory';
 import { crossInstanceScenario } from './b5-cross-instance';
 import { catchUpScenario } from './b6-catch-up';
+import { deskFirstLoadScenario } from './b7-desk-first-load';
 import { suspensionScenario } from './b8-suspension';
 import type { Scenario } from './scenario';
 
@@ -15,5 +16,6 @@ export const scenarios: readonly Scenario[] = [
   subscriptionMemoryScenario,
   crossInstanceScenario,
   catchUpScenario,
+  deskFirstLoadScenario,
   suspensionScenario,
 ];

@@ -18,6 +18,7 @@ import { buildSchema } from '../graphql/schema';
 import { clientErrorFormatter } from '../graphql/suggestions';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { createAppServices } from './app-services';
+import { deskRoutes } from './desk';
 import { clientAddress } from './client-address';
 import { drainHttpServer } from './drain';
 import { crossSitePostsRefused } from './cross-site';
@@ -47,7 +48,7 @@ export interface RunningServer {
 }
 
 /**
- * Opens the database, then serves GraphQL on /graphql, readiness on /healthz and metrics on
+ * Opens the database, then serves GraphQL on /graphql, the reviewers' desk on /desk/, readiness on /healthz and metrics on
  * /metrics. `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`).
  */
 export async function startServer(config: Config, tokenClock?: () => number): Promise<RunningServer> {
@@ -102,6 +103,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', database: database.kind });
   });
   if (!config.production) web.use(graphiql());
+  web.use(deskRoutes());
   web.use(
     '/graphql',
     cors(corsOptions(config)),

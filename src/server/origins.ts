@@ -15,9 +15,12 @@ export function corsOptions(config: Config): CorsOptions {
   };
 }
 
-/** Whether a browser on `origin` may use the API; a request without an Origin is not a browser's. */
+/**
+ * Whether a browser on `origin` may use the API; a request without an Origin is not a browser's.
+ * The server's own public origin always may: the reviewers' desk is served there (/desk/).
+ */
 export function originAllowed(config: Config, origin: string | undefined): boolean {
-  return origin === undefined || config.corsOrigins === '*' || config.corsOrigins.includes(origin);
+  return origin === undefined || config.corsOrigins === '*' || config.corsOrigins.includes(origin) || origin === new URL(config.publicBaseUrl).origin;
 }
 
 /**

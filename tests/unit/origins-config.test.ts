@@ -7,6 +7,9 @@ test('CORS_ORIGINS unset: any origin outside production, none in production', ()
   expect(loadConfig({}).corsOrigins).toBe('*');
   expect(loadConfig(production).corsOrigins).toEqual([]);
   expect(originAllowed(loadConfig(production), 'https://desk.example.org')).toBe(false);
+  // The server's own public origin, where the desk is served, always may.
+  expect(originAllowed(loadConfig({ ...production, PUBLIC_BASE_URL: 'https://factcheck.example.org/' }), 'https://factcheck.example.org')).toBe(true);
+  expect(originAllowed(loadConfig(production), 'http://localhost:4000')).toBe(true);
   // A request without an Origin is not a browser's: CORS and the WebSocket check do not apply.
   expect(originAllowed(loadConfig(production), undefined)).toBe(true);
 });

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+
+/** Debian's Chromium; the tests never download a browser. */
+export const chromiumPath = '/usr/bin/chromium';
+
+/** A browser test, run where Chromium is installed and skipped elsewhere, named so that a skip says why. */
+export const inChromium = (name: string, run: () => Promise<void>, timeout?: number) =>
+  (existsSync(chromiumPath) ? test : test.skip)(`in Chromium only: ${name}`, run, timeout);
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A Chromium of its own (a fresh profile: storage, IndexedDB and service workers start empty), in English. */
+export async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'desk-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    chromiumSandbox: false,
+    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    locale: 'en-US',
+    viewport: { width: 1200, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the desk's form, as a reviewer would. */
+export async function signIn(page: Page, origin: string, email: string, password = 'correct horse battery'): Promise<void> {
+  await page.goto(`${origin}/desk/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Events' }).waitFor();
+}
+
+/** The connection indicator's text, once it matches. */
+export async function waitForStatus(page: Page, text: RegExp): Promise<void> {
+  await page.getByRole('status').filter({ hasText: text }).waitFor();
+}
