@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
   try {
-    const app = createAppServices(database, config, createLogger('silent'));
+    const { app } = createAppServices(database, config, createLogger('silent'));
     console.log(summary(await seedDemo(app)));
   } finally {
     await database.close();

@@ -8,7 +8,8 @@ import { newOrigin } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
 import { operationLabeller, unknownOperation, type OperationLabels } from '../observability/metrics';
 import { requestIdFrom } from './request-id';
-import type { LiveSocket, SocketExtra } from './ws-transport';
+import type { LiveSocket } from './live-socket';
+import type { SocketExtra } from './ws-transport';
 
 type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;

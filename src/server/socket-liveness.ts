@@ -1,12 +1,18 @@
 import { CloseCode } from 'graphql-ws';
 import type { Server, WebSocket } from 'ws';
-import type { LiveSocket } from './ws-transport';
+import type { LiveSocket } from './live-socket';
+
+/** A socket's pong listener: one function for all sockets (bench B4). */
+function answered(this: WebSocket): void {
+  (this as LiveSocket).awaitingPong = false;
+}
 
 /**
  * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
  * others: one timer for the server, not one per socket.
  */
 export function keepSocketsAlive(wss: Server<typeof LiveSocket>, keepAliveMs: number) {
+  wss.on('connection', (socket: LiveSocket) => socket.on('pong', answered));
   const sweep = setInterval(() => {
     for (const socket of wss.clients) {
       if (socket.readyState !== socket.OPEN) continue;
