@@ -1,4 +1,16 @@
-import { getOperationAST, Kind, print, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  Kind,
+  print,
+  TypeInfo,
+  ValidationContext,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableNode,
+} from 'graphql';
 import type { Viewer } from '../services/request-context';
 import { selectsViewerDependentField } from './viewer-dependent';
 
@@ -30,57 +42,37 @@ const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
 
 /**
  * An operation's shape, worked out once per (shared) document and operation: walking the
- * document for every subscriber was most of what subscribing allocated (bench B4).
+ * document for every subscriber was most of what subscribing allocated (bench B4). Only the
+ * operation that runs and the fragments it reaches count: a document may hold other operations
+ * (front ends send one file of them), whose fields and variables say nothing about this one.
+ * graphql-js's own helpers (those its validation rules use) follow the fragments.
  */
 function operationShape(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): OperationShape {
   let ofDocument = shapes.get(document);
   if (!ofDocument) shapes.set(document, (ofDocument = new Map()));
   let shape = ofDocument.get(operationName);
   if (!shape) {
-    const parts = operationParts(document, operationName ?? undefined);
-    const text = ofDocument.values().next().value?.text ?? print(document);
-    const personal = parts.some((part) => selectsViewerDependentField(schema, part));
-    shape = { text, personal, variables: variablesBeyondRootArguments(parts) };
+    // The server refuses a document whose operation it cannot identify before it subscribes.
+    const operation = getOperationAST(document, operationName)!;
+    const context = new ValidationContext(schema, document, new TypeInfo(schema), () => undefined);
+    const parts = [operation, ...context.getRecursivelyReferencedFragments(operation)];
+    const rootArguments = variablesInRootArguments(operation);
+    shape = {
+      text: ofDocument.values().next().value?.text ?? print(document),
+      personal: parts.some((part) => selectsViewerDependentField(schema, part)),
+      variables: new Set(context.getRecursiveVariableUsages(operation).flatMap(({ node }) => (rootArguments.has(node) ? [] : [node.name.value]))),
+    };
     ofDocument.set(operationName, shape);
   }
   return shape;
 }
 
-/**
- * The operation that runs and the fragments it reaches: a document may hold other operations
- * (front ends send one file of them), whose fields and variables say nothing about this one.
- */
-function operationParts(document: DocumentNode, operationName?: string): ASTNode[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return [document];
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const parts: ASTNode[] = [operation];
-  const reached = new Set<string>();
-  for (let i = 0; i < parts.length; i++) {
-    visit(parts[i], {
-      FragmentSpread: (spread) => {
-        const fragment = fragments.get(spread.name.value);
-        if (fragment && !reached.has(fragment.name.value)) {
-          reached.add(fragment.name.value);
-          parts.push(fragment);
-        }
-      },
-    });
+/** The variables in the arguments of the operation's root fields (which choose entries, not what a result holds). */
+function variablesInRootArguments(operation: OperationDefinitionNode): Set<VariableNode> {
+  const found = new Set<VariableNode>();
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) continue;
+    for (const argument of selection.arguments ?? []) visit(argument, { Variable: (variable) => void found.add(variable) });
   }
-  return parts;
-}
-
-/** Variables used anywhere in the operation's parts but in the arguments of its root fields. */
-function variablesBeyondRootArguments([operation, ...fragments]: ASTNode[]): Set<string> {
-  const roots = operation.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet.selections : [];
-  const rootArguments = new Set(roots.flatMap((s) => (s.kind === Kind.FIELD ? s.arguments ?? [] : [])));
-  const used = new Set<string>();
-  for (const part of [operation, ...fragments]) {
-    visit(part, {
-      Argument: (argument) => (rootArguments.has(argument) ? false : undefined),
-      VariableDefinition: () => false,
-      Variable: (variable) => void used.add(variable.name.value),
-    });
-  }
-  return used;
+  return found;
 }
