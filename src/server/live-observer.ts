@@ -46,7 +46,6 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   // By the subscribe message's payload, which graphql-ws hands to every hook of the operation:
   // cheaper than a map per socket (bench B4), and gone with the operation.
   const operations = new WeakMap<SubscribePayload, LiveOperation>();
-  metrics.countSocketsWith(() => wss.clients.size);
 
   wss.on('headers', (headers, request) => {
     const id = requestIdFrom(request.headers['x-request-id']);

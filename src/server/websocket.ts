@@ -59,6 +59,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     maxPayload: SocketLimits.maxPayloadBytes,
     verifyClient: webSocketOriginCheck(app.config),
     WebSocket: LiveSocket,
+    clientTracking: false, // the transport keeps the open sockets
   });
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const format = clientErrorFormatter(app.config.production);
@@ -156,7 +157,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         context.clientAddress = ctx.extra.clientAddress;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        // rootValue given, even undefined: graphql-ws would add it, and grow the object graphql-ws keeps (bench B4).
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context, rootValue: undefined };
       },
       // A subscription field resolves to a Follower: what to follow, not yet followed.
       subscribe: (args) => createSourceEventStream(args) as Promise<ExecutionResult | AsyncIterable<ExecutionResult>>,
@@ -182,6 +184,8 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     app.config.trustProxy,
     logger,
   );
+
+  app.metrics.countSocketsWith(() => server.open.size);
 
   return {
     /** Closes every socket with 1001 (after the messages already queued on it), then the server. */

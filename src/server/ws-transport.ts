@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger';
 import { clientAddress } from './client-address';
 import { LiveCloseCode } from './close-codes';
 import type { LiveSocket, SocketEvents } from './live-socket';
-import { InitialisationWatch, keepSocketsAlive } from './socket-liveness';
+import { InitialisationWatch, keepSocketsAlive, pongReceived } from './socket-liveness';
 
 // A socket's listeners: one function for all sockets, not closures per socket (bench B4).
 function received(this: WebSocket, data: RawData): void {
@@ -52,24 +52,33 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   const protocol = makeServer({ ...options, connectionInitWaitTimeout: Infinity });
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
-  const keepAlive = keepSocketsAlive(wss, limits.keepAliveMs);
+  // The open sockets are kept here (the server runs with clientTracking off): ws's own
+  // tracking costs every socket a closure of its own (bench B4).
+  const open = new Set<LiveSocket>();
+  const keepAlive = keepSocketsAlive(open, limits.keepAliveMs);
   const initialisation = new InitialisationWatch(limits.initWaitMs);
-  const transport: Transport = { logger, initialisation, sink };
+  const transport: Transport = { logger, initialisation, sink, open, emptied: undefined };
 
   wss.on('connection', (socket: LiveSocket, request) => {
     const adapter = new SocketAdapter(socket, clientAddress(request, trustedProxies), transport);
     socket.events = adapter;
-    socket.on('message', received).on('close', closed).on('error', failed);
+    socket.on('message', received).on('close', closed).on('error', failed).on('pong', pongReceived);
+    open.add(socket);
     initialisation.opened(socket);
     adapter.opened(protocol.opened(adapter, adapter));
   });
 
   return {
-    /** Closes every socket with 1001 (after what is already queued on it), then the server. */
+    /** The sockets now open. */
+    open: open as ReadonlySet<LiveSocket>,
+    /** Closes every socket with 1001 (after what is already queued on it), waits until they are closed, then closes the server. */
     dispose: async () => {
       keepAlive.stop();
       initialisation.stop();
-      for (const client of wss.clients) client.close(LiveCloseCode.GoingAway, 'Going away');
+      const allClosed = new Promise<void>((resolve) => (transport.emptied = resolve));
+      for (const socket of open) socket.close(LiveCloseCode.GoingAway, 'Going away');
+      if (open.size === 0) transport.emptied?.();
+      await allClosed;
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
@@ -81,6 +90,9 @@ interface Transport {
   logger: Logger;
   initialisation: InitialisationWatch;
   sink: SocketSink;
+  open: Set<LiveSocket>;
+  /** Called when the last open socket closed, while the server stops. */
+  emptied: (() => void) | undefined;
 }
 
 /**
@@ -135,7 +147,10 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
   }
 
   closed(code: number, reason: string): void {
-    this.transport.initialisation.done(this.socket);
+    const { open, initialisation, emptied } = this.transport;
+    open.delete(this.socket);
+    if (open.size === 0) emptied?.();
+    initialisation.done(this.socket);
     void this.whenClosed?.(code, reason);
   }
 
