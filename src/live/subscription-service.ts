@@ -2,7 +2,7 @@ import { ActivityType } from '../generated/graphql';
 import { decodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
-import { followLog, type EntryFilter, type FollowedEntry } from './follow-log';
+import { Follower, type EntryFilter } from './follower';
 import { positionAfter } from '../services/activity-service';
 import { ListOrders } from '../services/list-orders';
 import type { RequestContext } from '../services/request-context';
@@ -10,11 +10,14 @@ import type { RequestContext } from '../services/request-context';
 const verdictChangesOnly: EntryFilter = { type: ActivityType.VerdictChanged };
 const everything: EntryFilter = {};
 
-/** Subscription.verdictChanged: one claim's verdict changes, or all of an event's. */
+/**
+ * Subscription.verdictChanged: one claim's verdict changes, or all of an event's. Resolves to
+ * what to follow; live delivery starts it on the operation's socket (live-subscriptions.ts).
+ */
 export async function verdictChanges(
   ctx: RequestContext,
   args: { eventId?: string | null; claimId?: string | null; after?: string | null },
-): Promise<AsyncIterableIterator<FollowedEntry>> {
+): Promise<Follower> {
   if (!args.eventId && !args.claimId) throw badInput('verdictChanged needs an eventId or a claimId', 'eventId');
   let eventId = args.eventId ? decodeGlobalId(args.eventId, 'Event') : null;
   const claimId = args.claimId ? decodeGlobalId(args.claimId, 'Claim') : null;
@@ -26,13 +29,7 @@ export async function verdictChanges(
   } else if (!(await ctx.loaders.event.load(eventId!))) {
     throw notFound('Event');
   }
-  return followLog(
-    ctx.app,
-    eventId!,
-    startAfter(eventId!, args.after),
-    claimId ? { type: ActivityType.VerdictChanged, claimId } : verdictChangesOnly,
-    ctx.connection,
-  );
+  return new Follower(eventId!, startAfter(eventId!, args.after), claimId ? { type: ActivityType.VerdictChanged, claimId } : verdictChangesOnly);
 }
 
 /**
@@ -42,11 +39,11 @@ export async function verdictChanges(
 export async function eventActivityStream(
   ctx: RequestContext,
   args: { eventId: string; after?: string | null },
-): Promise<AsyncIterableIterator<FollowedEntry>> {
+): Promise<Follower> {
   const eventId = decodeGlobalId(args.eventId, 'Event');
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   const positions = [startAfter(eventId, args.after), resumeAfter(eventId, ctx.activityAfter)].filter((position) => position !== null);
-  return followLog(ctx.app, eventId, positions.length ? Math.max(...positions) : null, everything, ctx.connection);
+  return new Follower(eventId, positions.length ? Math.max(...positions) : null, everything);
 }
 
 /** Most cursors one socket may carry in connectionParams.activityAfter: one per event it follows. */

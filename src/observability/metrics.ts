@@ -44,6 +44,8 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly votes = this.counter('votes_cast_total', 'Votes cast (committed), by rating', ['rating']);
+  private readonly rendered = this.counter('live_payloads_rendered_total', 'Subscription results executed and serialised: once per entry and group of subscribers', []);
+  private readonly sent = this.counter('live_messages_sent_total', 'Subscription results written to sockets: once per entry and subscriber', []);
   private readonly slowConsumers = this.counter('websocket_slow_consumers_total', 'Sockets closed with 1013 because their client stopped reading', []);
   private openSockets: () => number = () => 0;
 
@@ -101,6 +103,14 @@ export class Metrics {
    */
   fannedOut(entry: { at: Date }, subscribedAt: number): void {
     if (entry.at.getTime() >= subscribedAt) this.fanOut.observe((Date.now() - entry.at.getTime()) / 1000);
+  }
+
+  livePayloadRendered(): void {
+    this.rendered.inc();
+  }
+
+  liveMessageSent(): void {
+    this.sent.inc();
   }
 
   voteCast(rating: string): void {

@@ -54,8 +54,8 @@ export interface RunningServer {
 export async function startServer(config: Config, tokenClock?: () => number): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const app = createAppServices(database, config, logger, tokenClock);
-  await app.feed.start();
+  const { app, feed } = createAppServices(database, config, logger, tokenClock);
+  await feed.start();
   const httpServer = createServer();
   const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
@@ -124,7 +124,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
   );
   web.use(publicPages(app, originOf));
   httpServer.on('request', web);
-  const live = startWebSocketServer(httpServer, app, schema, logger);
+  const live = startWebSocketServer(httpServer, app, feed, schema, logger);
 
   await listen(httpServer, config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
@@ -142,7 +142,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
       (stopping ??= (async () => {
         await live.close();
         await apollo.stop();
-        await app.feed.stop();
+        await feed.stop();
         await app.rateLimits.stop();
         await database.close();
         logger.info('server stopped');

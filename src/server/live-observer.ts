@@ -8,7 +8,8 @@ import { newOrigin } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
 import { operationLabeller, unknownOperation, type OperationLabels } from '../observability/metrics';
 import { requestIdFrom } from './request-id';
-import type { LiveSocket, SocketExtra } from './ws-transport';
+import type { LiveSocket } from './live-socket';
+import type { SocketExtra } from './ws-transport';
 
 type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
@@ -45,7 +46,6 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   // By the subscribe message's payload, which graphql-ws hands to every hook of the operation:
   // cheaper than a map per socket (bench B4), and gone with the operation.
   const operations = new WeakMap<SubscribePayload, LiveOperation>();
-  metrics.countSocketsWith(() => wss.clients.size);
 
   wss.on('headers', (headers, request) => {
     const id = requestIdFrom(request.headers['x-request-id']);

@@ -1,14 +1,20 @@
 import { CloseCode } from 'graphql-ws';
-import type { Server, WebSocket } from 'ws';
-import type { LiveSocket } from './ws-transport';
+import type { WebSocket } from 'ws';
+import type { LiveSocket } from './live-socket';
+
+/** A socket's pong listener: one function for all sockets (bench B4). */
+export function pongReceived(this: WebSocket): void {
+  (this as LiveSocket).awaitingPong = false;
+}
 
 /**
  * Every `keepAliveMs`, drops the sockets that did not answer the last ping and pings the
- * others: one timer for the server, not one per socket.
+ * others: one timer for the server, not one per socket. A socket's pongs must reach
+ * {@link pongReceived}.
  */
-export function keepSocketsAlive(wss: Server<typeof LiveSocket>, keepAliveMs: number) {
+export function keepSocketsAlive(sockets: ReadonlySet<LiveSocket>, keepAliveMs: number) {
   const sweep = setInterval(() => {
-    for (const socket of wss.clients) {
+    for (const socket of sockets) {
       if (socket.readyState !== socket.OPEN) continue;
       if (socket.awaitingPong) {
         socket.terminate();

@@ -1,50 +1,27 @@
 import { ErrorCode } from '../domain/errors';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Server } from 'node:http';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
 import { limitRules, parseOptions } from '../graphql/operation-limits';
 import { clientErrorFormatter } from '../graphql/suggestions';
-import { PrerenderedResult } from '../live/prerendered';
-import { SharedExecutions } from '../live/shared-execution';
-import { SlowConsumerError, type LiveConnection } from '../live/follow-log';
+import { Follower } from '../live/follower';
+import { LiveSubscriptions } from '../live/live-subscriptions';
+import type { LogFeed } from '../live/log-feed';
+import { SocketSink } from '../live/socket-sink';
 import type { AppServices, RequestContext } from '../services/request-context';
 import { reportUnexpectedErrors } from './error-reporting';
 import { contextFromAuthorization } from './http-context';
 import { observeLive } from './live-observer';
 import type { Logger } from '../observability/logger';
 import { webSocketOriginCheck } from './origins';
-import { LiveSocket, serveGraphqlWs } from './ws-transport';
+import { LiveSocket } from './live-socket';
+import { serveGraphqlWs } from './ws-transport';
 import { socketRefusal } from './rate-limits';
-
 import { LiveCloseCode } from './close-codes';
-
-/** What live delivery needs of an operation's socket. */
-interface SocketPort {
-  write(socket: WebSocket, data: string): void;
-  cutOff(socket: WebSocket, why: string): void;
-}
-
-/** One operation's socket, as live delivery sends to it. */
-class OperationSocket implements LiveConnection {
-  // The id, not the message's opening: graphql-ws keeps the id anyway, the opening would be more (bench B4).
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly operationId: string,
-    private readonly port: SocketPort,
-  ) {}
-
-  cutOff(): void {
-    this.port.cutOff(this.socket, 'entries waiting');
-  }
-
-  sendNext(payloadJson: string): void {
-    this.port.write(this.socket, `{"id":${JSON.stringify(this.operationId)},"type":"next","payload":${payloadJson}}`);
-  }
-}
 
 const maxCachedDocuments = 500;
 const maxCachedVariables = 10_000;
@@ -72,7 +49,7 @@ export const SocketLimits = {
  * graphql-ws on the HTTP server's port and path, with the same schema, validation, error
  * masking and authorisation as HTTP: no second, weaker door.
  */
-export function startWebSocketServer(httpServer: Server, app: AppServices, schema: GraphQLSchema, logger: Logger) {
+export function startWebSocketServer(httpServer: Server, app: AppServices, feed: LogFeed, schema: GraphQLSchema, logger: Logger) {
   // As Apollo does over HTTP: the same operation limits, and no introspection in production.
   const limits = app.config.operationLimits;
   const rules = [...specifiedRules, ...limitRules(limits), ...(app.config.production ? [NoSchemaIntrospectionCustomRule] : [])];
@@ -82,23 +59,22 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
     maxPayload: SocketLimits.maxPayloadBytes,
     verifyClient: webSocketOriginCheck(app.config),
     WebSocket: LiveSocket,
+    clientTracking: false, // the transport keeps the open sockets
   });
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
   const format = clientErrorFormatter(app.config.production);
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
-  const shared = new SharedExecutions(masked, reportUnexpectedErrors);
+  // Every message leaves through the sink. A slow consumer reads what was sent, then 1013 (or
+  // is dropped after ws's close timeout).
+  const sink = new SocketSink(SocketLimits, (socket, why) => {
+    if (socket.readyState !== socket.OPEN) return;
+    logger.warn({ why }, 'closing the socket of a slow consumer');
+    app.metrics.slowConsumerCut();
+    socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
+  });
+  const live = new LiveSubscriptions({ app, feed, dataSource: app.dataSource, sink, mask: masked, report: reportUnexpectedErrors });
   // Request ids per connection and operation, logs and metrics, around the hooks below.
   const observed = observeLive(wss, app, schema);
-  const port: SocketPort = {
-    write: (socket, data) => server.write(socket, data),
-    // A slow consumer reads what was sent, then 1013 (or is dropped after ws's close timeout).
-    cutOff: (socket, why) => {
-      if (socket.readyState !== socket.OPEN) return;
-      logger.warn({ why }, 'closing the socket of a slow consumer');
-      app.metrics.slowConsumerCut();
-      socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
-    },
-  };
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a parsed document is most of an idle subscription's memory (bench B4).
@@ -153,7 +129,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
           return false;
         }
       },
-      onSubscribe: async (ctx, id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > SocketLimits.maxSubscriptions) {
           return refused(`At most ${SocketLimits.maxSubscriptions} operations at once on one socket`, ErrorCode.BadUserInput);
         }
@@ -186,33 +162,37 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, schem
         context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        // Set, not spread: a spread reads the context's logger, and so makes it.
-        context.connection = new OperationSocket(ctx.extra.socket, id, port);
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        // rootValue given, even undefined: graphql-ws would add it, and grow the object graphql-ws keeps (bench B4).
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context, rootValue: undefined };
       },
-      subscribe: shared.subscribe,
-      // A shared result goes out as rendered once; queries and mutations over the socket are masked here.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result instanceof PrerenderedResult ? result : result.errors ? { ...result, errors: masked(result.errors) } : undefined,
-      onError: (ctx, _id, _payload, errors) => {
-        if (errors.some((error) => error.originalError instanceof SlowConsumerError)) port.cutOff(ctx.extra.socket, 'entries waiting');
-        return masked(errors);
+      // A subscription field resolves to a Follower: what to follow, not yet followed.
+      subscribe: (args) => createSourceEventStream(args) as Promise<ExecutionResult | AsyncIterable<ExecutionResult>>,
+      // Its operation's socket and id are known here: live delivery starts it, and graphql-ws
+      // holds it until the operation ends. Its messages go out through the sink.
+      onOperation: async (ctx, id, _payload, args, result) => {
+        if (!(result instanceof Follower)) return undefined;
+        try {
+          await live.start(result, args, ctx.extra.socket, id);
+          return undefined;
+        } catch (error) {
+          // As if the field had failed: masked (a refusal keeps its code) and sent by onNext.
+          return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+        }
       },
+      // What graphql-ws itself sends (queries, mutations, refusals) is masked here.
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: masked(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => masked(errors),
     }),
     wss,
-    {
-      pauseAboveBytes: SocketLimits.pauseAboveBytes,
-      cutOffAboveBytes: SocketLimits.cutOffAboveBytes,
-      keepAliveMs: app.config.keepAliveSeconds * 1000,
-      initWaitMs: app.config.connectionInitWaitMs,
-      onCutOff: (socket) => port.cutOff(socket, 'unsent bytes'),
-    },
+    sink,
+    { keepAliveMs: app.config.keepAliveSeconds * 1000, initWaitMs: app.config.connectionInitWaitMs },
     app.config.trustProxy,
     logger,
   );
 
+  app.metrics.countSocketsWith(() => server.open.size);
+
   return {
-    shared,
     /** Closes every socket with 1001 (after the messages already queued on it), then the server. */
     close: () => server.dispose(),
   };

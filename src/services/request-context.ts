@@ -6,21 +6,18 @@ import { inTransaction } from '../db/transaction';
 import { createLoaders, Loaders } from './loaders';
 import type { TokenIssuer } from './tokens';
 import { appendsOf } from './activity-log';
-import type { LogFeed } from '../live/log-feed';
-import type { LiveConnection } from '../live/follow-log';
 import type { CommitSignal, LogAppend } from './log-commits';
 import type { RateLimits } from './rate-limits';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 
-/** What lives as long as the server: the database, the configuration, the token keys, the live log. */
+/** What lives as long as the server: the database, the configuration, the token keys, the log's commit signal. */
 export interface AppServices {
   dataSource: DataSource;
   config: Config;
   tokens: TokenIssuer;
   /** How this instance hears that a log grew; told of each local commit. */
   logSignal: CommitSignal;
-  feed: LogFeed;
   rateLimits: RateLimits;
   logger: Logger;
   /** This server instance's Prometheus metrics. */
@@ -54,8 +51,6 @@ export interface RequestContext {
   loaders: Loaders;
   requestId: string;
   log: Logger;
-  /** For an operation on a WebSocket: the socket, as live delivery needs it. */
-  connection?: LiveConnection;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
   clientAddress?: string;
   /**
@@ -81,7 +76,6 @@ export function createRequestContext(
  */
 class Context implements RequestContext {
   readonly requestId: string;
-  connection?: LiveConnection;
   clientAddress?: string;
   activityAfter?: unknown;
 

@@ -5,8 +5,8 @@ import { decodeCursor, encodeCursor } from '../../src/domain/cursor';
 import { encodeGlobalId, parseGlobalId } from '../../src/domain/global-id';
 import { ListOrders } from '../../src/services/list-orders';
 import { ApiClient, contractDocument, GraphQLResponse, ok } from '../support/client';
-import { prerenderCounts } from '../../src/live/prerendered';
 import { collect, liveClient, LiveMessage } from '../support/live-client';
+import { Scrape } from '../support/metrics';
 import { expectSafeErrors } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
 import { Member, World } from '../support/world';
@@ -589,7 +589,7 @@ describe('shared execution', () => {
     const before = await readLog(world.anonymous, eventId);
     expect(before.length).toBeGreaterThanOrEqual(20);
     const starts = before.slice(-20).map((entry) => entry.cursor);
-    const counted = { ...prerenderCounts };
+    const counted = await Scrape.of(server.url);
     const subscribers = starts.map((after) => collect(connect().client, 'OnVerdictChanged', { eventId, after }));
 
     await world.vote(second, claimId, 'MISLEADING');
@@ -610,8 +610,9 @@ describe('shared execution', () => {
     expect(payloads.get(changesAfter(starts[0]).at(-1)!.cursor)).toMatchObject({ claim: { id: claimId }, verdict: { rating: 'FALSE', voteCount: 3 } });
     // One serialised payload per entry, whatever the number of subscribers it went to.
     const messages = subscribers.reduce((sum, subscriber) => sum + subscriber.messages.length, 0);
-    expect(prerenderCounts.sent - counted.sent).toBe(messages);
-    expect(prerenderCounts.rendered - counted.rendered).toBe(payloads.size);
+    const now = await Scrape.of(server.url);
+    expect(now.since(counted, 'live_messages_sent_total')).toBe(messages);
+    expect(now.since(counted, 'live_payloads_rendered_total')).toBe(payloads.size);
     process.stdout.write(`shared execution: ${messages} messages to 20 subscribers carried ${payloads.size} serialised payloads\n`);
   });
 
@@ -619,7 +620,7 @@ describe('shared execution', () => {
     const world = await World.create(server.url);
     const { first, second, eventId, claimId } = await eventWithClaim(world);
     const after = await endOfLog(world.anonymous, eventId);
-    const counted = { ...prerenderCounts };
+    const counted = await Scrape.of(server.url);
     const anonymous = [1, 2, 3].map(() => collect(connect().client, 'OnVerdictChanged', { eventId, after }));
     const members = [1, 2, 3].map(() => collect(connect(first.token).client, 'OnVerdictChanged', { eventId, after }));
     await world.vote(first, claimId, 'FALSE');
@@ -627,8 +628,9 @@ describe('shared execution', () => {
     const changes = (await readLog(world.anonymous, eventId, after)).filter((entry) => entry.type === 'VERDICT_CHANGED');
     expect(changes.length).toBeGreaterThan(0);
     for (const subscriber of [...anonymous, ...members]) await subscriber.take(changes.length);
-    expect(prerenderCounts.sent - counted.sent).toBe(6 * changes.length);
-    expect(prerenderCounts.rendered - counted.rendered).toBe(2 * changes.length);
+    const now = await Scrape.of(server.url);
+    expect(now.since(counted, 'live_messages_sent_total')).toBe(6 * changes.length);
+    expect(now.since(counted, 'live_payloads_rendered_total')).toBe(2 * changes.length);
   });
 });
 
