@@ -198,8 +198,8 @@ async function readSeededClaims(app: AppServices, claimIds: string[]): Promise<S
   const { loaders } = createRequestContext(app, null);
   return Promise.all(
     demoClaims.map(async ({ statement, language, expectedStatus }, i) => {
-      const { verdictStatus } = (await loaders.claim.load(claimIds[i]))!;
-      return { id: encodeGlobalId('Claim', claimIds[i]), statement, language, status: verdictStatus, expectedStatus };
+      const { verdict } = (await loaders.claim.load(claimIds[i]))!;
+      return { id: encodeGlobalId('Claim', claimIds[i]), statement, language, status: verdict.status, expectedStatus };
     }),
   );
 }

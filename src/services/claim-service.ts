@@ -11,7 +11,7 @@ import { descendingPage, listFilter } from './list-query';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
-import { initialVerdictColumns } from './verdict-changes';
+import { initialVerdict } from './verdict-changes';
 import { policyOf } from './event-service';
 import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
@@ -49,7 +49,7 @@ export async function submitClaim(
         firstSeenAt: fields.firstSeenAt ?? null,
         submittedById: actor.id,
         ...idempotencyColumns(idempotency),
-        ...initialVerdictColumns(new Date(), policyOf(event)),
+        verdict: initialVerdict(new Date(), policyOf(event)),
       }),
     );
     await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);

@@ -119,7 +119,7 @@ async function lockVoter(tx: EntityManager, reviewerId: string): Promise<void> {
 function assertVotingOpen({ claim, event }: LockedClaim): void {
   assertEventOpen(event);
   if (claim.duplicateOfId) throw conflict('The claim is a duplicate; vote on its original');
-  if (claim.verdictStatus === VerdictStatus.Published) throw conflict('The verdict is published; votes are closed until it is reopened');
+  if (claim.verdict.status === VerdictStatus.Published) throw conflict('The verdict is published; votes are closed until it is reopened');
 }
 
 /** A claim's votes, oldest first. */
