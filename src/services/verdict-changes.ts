@@ -98,7 +98,7 @@ const verdictRecords = new WeakMap<DataSource, { assignments: string; definition
  * the record definition that reads a StoredVerdict's JSON (`"x" type`), so that a new verdict
  * column is stored without touching the statement.
  */
-function verdictRecord(dataSource: DataSource): { assignments: string; definition: string } {
+export function verdictRecord(dataSource: DataSource): { assignments: string; definition: string } {
   let record = verdictRecords.get(dataSource);
   if (!record) {
     const columns = dataSource.getMetadata(ClaimEntity).findEmbeddedWithPropertyPath('verdict')!.columns;
