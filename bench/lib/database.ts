@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool, types } from 'pg';
+import { Applications } from './backend-cpu';
 import { openPglite, startPglite } from './embedded-pglite';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -119,7 +120,7 @@ export async function baselinePool(size: number): Promise<{ pool: Pool; close():
   const embedded = process.env.PGLITE_DIR ? await startPglite(process.env.PGLITE_DIR) : undefined;
   const url = embedded?.url ?? process.env.DATABASE_URL;
   if (!url) throw new Error('a baseline needs DATABASE_URL or PGLITE_DIR');
-  const pool = new Pool({ connectionString: url, max: embedded ? 1 : size });
+  const pool = new Pool({ connectionString: url, max: embedded ? 1 : size, application_name: Applications.baseline });
   return {
     pool,
     async close() {

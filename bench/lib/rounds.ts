@@ -1,5 +1,6 @@
 import type { LoopResult } from './closed-loop';
 import type { Options } from './cli';
+import { cpuBetween } from './backend-cpu';
 import { processCpuMs } from './processes';
 
 /** One round of one side, with the CPU its server used while the round ran. */
@@ -8,6 +9,8 @@ export interface Round extends LoopResult {
   serverCpuMs: number;
   /** Operations sent during the round, warm-up included. */
   operations: number;
+  /** CPU time (ms) of the side's PostgreSQL backends during the round, when the side reads them. */
+  databaseCpuMs?: number;
 }
 
 /**
@@ -18,6 +21,8 @@ export interface Round extends LoopResult {
 export interface Side {
   run(round: number): Promise<LoopResult>;
   server: number | 'loop';
+  /** CPU (ms) of the side's PostgreSQL backends by pid (see backend-cpu.ts), when measured. */
+  backends?: () => Promise<Map<number, number>>;
 }
 
 /**
@@ -34,15 +39,18 @@ export async function alternateRounds(
     const order = round % 2 === 0 ? (['project', 'baseline'] as const) : (['baseline', 'project'] as const);
     for (const name of order) {
       const side = sides[name];
+      const backendsBefore = await side.backends?.();
       const before = side.server === 'loop' ? 0 : processCpuMs(side.server);
       const result = await side.run(round);
       const serverCpuMs = side.server === 'loop' ? result.cpuMs : processCpuMs(side.server) - before;
+      const databaseCpuMs = backendsBefore && cpuBetween(backendsBefore, await side.backends!());
       const operations = result.outcomes.reduce((sum, outcome) => sum + outcome.length, 0);
-      results[name].push({ ...result, serverCpuMs, operations });
+      results[name].push({ ...result, serverCpuMs, operations, databaseCpuMs });
       const rate = (result.latenciesMs.length / result.windowMs) * 1000;
       log(
         `  round ${round + 1}/${rounds} ${name}: ${rate.toFixed(0)}/s, ${result.failures} failures, ` +
-          `server CPU ${(serverCpuMs / operations).toFixed(2)} ms per operation`,
+          `server CPU ${(serverCpuMs / operations).toFixed(2)} ms per operation` +
+          (databaseCpuMs === undefined ? '' : `, PostgreSQL CPU ${(databaseCpuMs / operations).toFixed(2)} ms per operation`),
       );
     }
   }
@@ -52,6 +60,12 @@ export async function alternateRounds(
 /** Server CPU per operation over all rounds. */
 export function cpuPerOperation(rounds: readonly Round[]): number {
   return rounds.reduce((sum, r) => sum + r.serverCpuMs, 0) / rounds.reduce((sum, r) => sum + r.operations, 0);
+}
+
+/** PostgreSQL backends' CPU per operation over all rounds; undefined when not measured. */
+export function databaseCpuPerOperation(rounds: readonly Round[]): number | undefined {
+  if (rounds.some((r) => r.databaseCpuMs === undefined)) return undefined;
+  return rounds.reduce((sum, r) => sum + r.databaseCpuMs!, 0) / rounds.reduce((sum, r) => sum + r.operations, 0);
 }
 
 /** The busiest a load generator's core was in any round (its CPU over the round's length). */

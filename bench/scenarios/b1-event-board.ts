@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
+import { Applications, BackendCpuMonitor, openBackendCpuMonitor } from '../lib/backend-cpu';
 import { startBaselineServer } from '../lib/baseline-server';
 import { createBenchDatabase } from '../lib/database';
 import { operationBody } from '../lib/graphql';
 import { runLoad } from '../lib/load';
 import { pinningSupport } from '../lib/processes';
 import { startProjectServer } from '../lib/project-server';
-import { alternateRounds, cpuPerOperation, describeRounds, loadGeneratorBusiest, roundTiming } from '../lib/rounds';
+import { alternateRounds, cpuPerOperation, databaseCpuPerOperation, describeRounds, loadGeneratorBusiest, roundTiming } from '../lib/rounds';
 import { Account, ratings, Seeder } from '../lib/seed';
-import { percent, summarizeRounds } from '../lib/stats';
+import { format, percent, summarizeRounds } from '../lib/stats';
 import { loadNotes, loadRows, ResultRow } from '../lib/table';
 import type { Scenario } from './scenario';
 
@@ -33,6 +34,7 @@ export const eventBoardScenario: Scenario = {
     const database = await createBenchDatabase(db);
     let project = await startProjectServer(database.projectEnv, { execArgv: execArgv.project, countStatements: true });
     let baseline: Awaited<ReturnType<typeof startBaselineServer>> | undefined;
+    let backends: BackendCpuMonitor | undefined;
     try {
       log(`seeding ${Math.max(...boardSizes, first)} claims with evidence and votes through the API`);
       const eventId = await seedBoard(project.url, Math.max(...boardSizes, first));
@@ -59,6 +61,9 @@ export const eventBoardScenario: Scenario = {
       const measured = await post(project.url, body(first));
       if (measured.text.trim() !== (await post(baseline.url, body(first))).text.trim()) throw new Error('the production server answers differently');
 
+      // PostgreSQL's side of each request (parse, plan, execute): its backends' CPU, each side's own.
+      backends = database.kind === 'postgres' ? await openBackendCpuMonitor(database.projectEnv.DATABASE_URL!) : undefined;
+      const backendsOf = (application: string) => backends && (() => backends!.sample(application));
       const timing = roundTiming(options);
       const plan = (url: string, round: number) => ({
         url,
@@ -71,8 +76,12 @@ export const eventBoardScenario: Scenario = {
       const rounds = await alternateRounds(
         options.number('rounds'),
         {
-          project: { run: (round) => runLoad(plan(project.url, round)), server: project.pid },
-          baseline: { run: (round) => runLoad(plan(baseline!.url, round)), server: baseline.child.process.pid! },
+          project: { run: (round) => runLoad(plan(project.url, round)), server: project.pid, backends: backendsOf(Applications.project) },
+          baseline: {
+            run: (round) => runLoad(plan(baseline!.url, round)),
+            server: baseline.child.process.pid!,
+            backends: backendsOf(Applications.baseline),
+          },
         },
         log,
       );
@@ -97,6 +106,7 @@ export const eventBoardScenario: Scenario = {
             project: cpuPerOperation(rounds.project),
             baseline: cpuPerOperation(rounds.baseline),
           }),
+          ...databaseCpuRow(label, databaseCpuPerOperation(rounds.project), databaseCpuPerOperation(rounds.baseline)),
         ],
         notes: [
           `Anonymous reader; one board of ${first} claims, each with 4 evidence items (3 shown) and 5 votes from 3 organisations; ` +
@@ -109,12 +119,29 @@ export const eventBoardScenario: Scenario = {
         ],
       };
     } finally {
+      await backends?.close();
       await baseline?.stop();
       await project.stop();
       await database.drop();
     }
   },
 };
+
+/** PostgreSQL backends' CPU per request, for context, when it was read (PostgreSQL on this machine). */
+function databaseCpuRow(label: string, project: number | undefined, baseline: number | undefined): ResultRow[] {
+  if (project === undefined || baseline === undefined) return [];
+  return [
+    {
+      scenario: 'B1',
+      measure: `${label}: PostgreSQL backends' CPU per req`,
+      project: format.ms(project),
+      baseline: format.ms(baseline),
+      ratio: format.ratio(project / baseline),
+      goal: '—',
+      pass: null,
+    },
+  ];
+}
 
 /** One event with `count` claims, each with 4 evidence items and 5 votes; returns its id. */
 async function seedBoard(url: string, count: number): Promise<string> {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { createDataSource, migrate } from './data-source';
 import { startEmbeddedDatabase } from './embedded';
+import { prepareStatements } from './named-statements';
 
 export interface Database {
   dataSource: DataSource;
@@ -26,6 +27,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     : await startEmbeddedDatabase({ dataDir: config.dataDir, maxConnections: poolSize.pglite + 2 });
   const kind = embedded ? 'pglite' : 'postgresql';
   const dataSource = createDataSource(embedded?.url ?? config.databaseUrl!, poolSize[kind]);
+  if (kind === 'postgresql') prepareStatements(dataSource);
   try {
     await dataSource.initialize();
     await migrate(dataSource);

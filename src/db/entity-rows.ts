@@ -57,9 +57,18 @@ export function entityRows<T extends ObjectLiteral>(dataSource: DataSource, targ
 function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): EntityRows<T> {
   const metadata = dataSource.getMetadata(target);
   const selected = metadata.columns.filter((column) => column.isSelect);
-  const transformed = selected
-    .filter((column) => column.transformer)
-    .map((column) => ({ property: column.propertyName, from: valueFrom(column.transformer!) }));
+  // A column of an embedded entity (the claim's verdict) is aliased by its path, "verdict.status",
+  // and lands in the embedded object; `only` names the embedded property, "verdict", for all of them.
+  const fields = selected.map((column) => ({
+    column: column.databaseName,
+    path: column.propertyPath,
+    property: column.propertyName,
+    embedded: column.embeddedMetadata?.propertyName,
+    top: column.embeddedMetadata?.propertyName ?? column.propertyName,
+    from: column.transformer ? valueFrom(column.transformer) : undefined,
+  }));
+  const flat = fields.every((field) => !field.embedded);
+  const transformed = fields.filter((field) => field.from);
   const Entity = metadata.target as new () => T;
   const lists = new Map<string, string>();
   return {
@@ -68,9 +77,9 @@ function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: Ent
       const key = `${alias} ${prefix} ${only?.join(',') ?? '*'}`;
       let list = lists.get(key);
       if (!list) {
-        list = selected
-          .filter((column) => !only || only.includes(column.propertyName))
-          .map((column) => `${alias}."${column.databaseName}" AS "${prefixed(prefix, column.propertyName)}"`)
+        list = fields
+          .filter((field) => !only || only.includes(field.top))
+          .map((field) => `${alias}."${field.column}" AS "${prefixed(prefix, field.path)}"`)
           .join(', ');
         lists.set(key, list);
       }
@@ -79,9 +88,18 @@ function makeReader<T extends ObjectLiteral>(dataSource: DataSource, target: Ent
     hydrate(rows, prefix = '') {
       return rows.map((row) => {
         const entity: ObjectLiteral = new Entity();
-        if (prefix) for (const { propertyName } of selected) entity[propertyName] = row[prefixed(prefix, propertyName)];
-        else Object.assign(entity, row);
-        for (const { property, from } of transformed) if (entity[property] !== undefined) entity[property] = from(entity[property]);
+        if (!prefix && flat) {
+          Object.assign(entity, row);
+          for (const { property, from } of transformed) if (entity[property] !== undefined) entity[property] = from!(entity[property]);
+          return entity as T;
+        }
+        for (const { path, property, embedded, from } of fields) {
+          let value = row[prefixed(prefix, path)];
+          if (value === undefined) continue;
+          if (from) value = from(value);
+          if (embedded) (entity[embedded] ??= {})[property] = value;
+          else entity[property] = value;
+        }
         return entity as T;
       });
     },

@@ -14,25 +14,10 @@ export interface NodeProjection<T> {
   fields: Readonly<Record<string, readonly (keyof T & string)[]>>;
 }
 
-const verdict = [
-  'verdictStatus',
-  'verdictRating',
-  'verdictAgreement',
-  'verdictVoteCount',
-  'verdictTally',
-  'verdictVersion',
-  'verdictUpdatedAt',
-  'verdictPublishedAt',
-  'verdictPublishedById',
-  'verdictSummary',
-  'verdictOrganizationCount',
-  'verdictExplanation',
-] as const;
-
 export const Projections = {
   claim: {
     always: ['id', 'eventId'],
-    cursor: ['createdAt', 'verdictUpdatedAt'],
+    cursor: ['createdAt', 'verdict'],
     fields: {
       id: [],
       event: [],
@@ -43,7 +28,7 @@ export const Projections = {
       firstSeenAt: ['firstSeenAt'],
       submittedBy: ['submittedById'],
       createdAt: ['createdAt'],
-      verdict,
+      verdict: ['verdict'],
       evidence: [],
       votes: [],
       viewerVote: [],

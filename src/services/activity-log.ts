@@ -35,6 +35,9 @@ export interface NewActivity {
   detail?: ActivityEntity['detail'];
 }
 
+/** The columns appendActivity writes: every column of ActivityEntity (tests/e2e/hand-written-sql.test.ts). */
+export const activityInsertColumns = ['event_id', 'position', 'type', 'claim_id', 'actor_id', 'at', 'verdict', 'previous', 'detail'] as const;
+
 /**
  * Appends entries to an event's log at the next positions. Must be the last statement that
  * takes a lock in its transaction: the row lock on the event's log head is held until commit,
@@ -68,7 +71,7 @@ export async function appendActivity(
      ), notice AS (
        SELECT pg_notify($3, $1::text || ':' || position) FROM head
      ), appended AS (
-       INSERT INTO activity (event_id, position, type, claim_id, actor_id, at, verdict, previous, detail)
+       INSERT INTO activity (${activityInsertColumns.join(', ')})
        SELECT $1, head.position - $2 + e.i, e.type, e.claim_id, e.actor_id, $4, e.verdict, e.previous, e.detail
          FROM head, jsonb_to_recordset($5::jsonb)
            AS e(i int, type text, claim_id uuid, actor_id uuid, verdict jsonb, previous jsonb, detail jsonb)

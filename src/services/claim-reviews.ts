@@ -2,7 +2,6 @@ import type { Config } from '../config/config';
 import { toClaimReview } from '../domain/claim-review';
 import { encodeGlobalId } from '../domain/global-id';
 import type { ClaimEntity } from '../entities/claim.entity';
-import { verdictOf } from './verdict-changes';
 
 /**
  * The claim's ClaimReview JSON-LD under this server's publisher, as the API's `claimReview`
@@ -10,7 +9,7 @@ import { verdictOf } from './verdict-changes';
  */
 export function claimReviewOf(config: Config, claim: ClaimEntity): Record<string, unknown> | null {
   return toClaimReview(
-    { ...claim, id: encodeGlobalId('Claim', claim.id), verdict: verdictOf(claim) },
+    { ...claim, id: encodeGlobalId('Claim', claim.id) },
     { name: config.publisherName, url: config.publisherUrl, baseUrl: config.publicBaseUrl },
   );
 }

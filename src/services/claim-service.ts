@@ -12,7 +12,7 @@ import { ConnectionModel, pageRequest, rankedOrder, toConnection } from './pagin
 import { matchSearch } from './claim-search';
 import { RequestContext, transact } from './request-context';
 import { ClaimMatchModel, similarClaims } from './similarity';
-import { initialVerdictColumns } from './verdict-changes';
+import { initialVerdict } from './verdict-changes';
 import { policyOf } from './event-service';
 import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
@@ -50,7 +50,7 @@ export async function submitClaim(
         firstSeenAt: fields.firstSeenAt ?? null,
         submittedById: actor.id,
         ...idempotencyColumns(idempotency),
-        ...initialVerdictColumns(new Date(), policyOf(event)),
+        verdict: initialVerdict(new Date(), policyOf(event)),
       }),
     );
     await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);

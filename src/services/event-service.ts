@@ -95,7 +95,7 @@ async function recomputeVerdicts(
   change: { at: Date; actorId: string; log: NewActivity[] },
 ): Promise<void> {
   const claims = await tx.find(ClaimEntity, {
-    where: { eventId: event.id, duplicateOfId: IsNull(), verdictStatus: Not(VerdictStatus.Published) },
+    where: { eventId: event.id, duplicateOfId: IsNull(), verdict: { status: Not(VerdictStatus.Published) } },
     order: { id: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });

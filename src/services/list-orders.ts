@@ -10,7 +10,7 @@ import type { ListOrder } from './pagination';
 export const ListOrders = {
   eventsNewest: { kind: 'ev', shape: 'tu', keyOf: (e: BreakingEventEntity) => [e.createdAt.getTime(), e.id] },
   claimsNewest: { kind: 'cn', shape: 'tu', keyOf: (c: ClaimEntity) => [c.createdAt.getTime(), c.id] },
-  claimsRecentlyUpdated: { kind: 'cu', shape: 'tu', keyOf: (c: ClaimEntity) => [c.verdictUpdatedAt.getTime(), c.id] },
+  claimsRecentlyUpdated: { kind: 'cu', shape: 'tu', keyOf: (c: ClaimEntity) => [c.verdict.updatedAt.getTime(), c.id] },
   evidenceOldest: { kind: 'ed', shape: 'tu', keyOf: (e: EvidenceEntity) => [e.createdAt.getTime(), e.id] },
   votesOldest: { kind: 'vo', shape: 'tu', keyOf: (v: VoteEntity) => [v.createdAt.getTime(), v.id] },
   /** By name, case-insensitive: the cursor names the last organisation seen, whose name may be long. */

@@ -37,7 +37,7 @@ export async function recomputeVotersVerdicts(tx: EntityManager, reviewerIds: re
   const eventIds = [...new Set(voted.map((claim) => claim.eventId))].sort();
   const events = await selectEntities(tx, BreakingEventEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR SHARE', [eventIds]);
   const claims = await selectEntities(tx, ClaimEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR UPDATE', [voted.map((claim) => claim.claimId)]);
-  const open = claims.filter((claim) => !claim.duplicateOfId && claim.verdictStatus !== VerdictStatus.Published);
+  const open = claims.filter((claim) => !claim.duplicateOfId && claim.verdict.status !== VerdictStatus.Published);
   const ballots = await ballotsOf(tx, open.map((claim) => claim.id));
   const logs = new Map<string, NewActivity[]>();
   let changed = 0;

@@ -1,6 +1,7 @@
-import type { EntityManager, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { entityRows } from '../db/entity-rows';
 import { ClaimEntity } from '../entities/claim.entity';
+import type { StoredVerdict } from '../entities/verdict.embedded';
 import { ActivityType } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import { countsTowardVerdict } from '../domain/trust';
@@ -9,24 +10,6 @@ import type { Role } from '../generated/graphql';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
 import { queryRows } from '../db/transaction';
-
-/** The verdict stored on a claim. */
-export function verdictOf(claim: ClaimEntity): VerdictState {
-  return {
-    status: claim.verdictStatus,
-    rating: claim.verdictRating,
-    agreement: claim.verdictAgreement,
-    voteCount: claim.verdictVoteCount,
-    tally: claim.verdictTally,
-    version: claim.verdictVersion,
-    updatedAt: claim.verdictUpdatedAt,
-    publishedAt: claim.verdictPublishedAt,
-    publishedById: claim.verdictPublishedById,
-    summary: claim.verdictSummary,
-    organizationCount: claim.verdictOrganizationCount,
-    explanation: claim.verdictExplanation,
-  };
-}
 
 /** What a verdict change sets; version and updatedAt follow from it. */
 export type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
@@ -63,7 +46,7 @@ export async function changeVerdict(tx: EntityManager, claim: ClaimEntity, targe
  */
 export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictMove[], change: VerdictChangeContext): Promise<ClaimEntity[]> {
   const changed = moves.flatMap(({ claim, target }) => {
-    const previous = verdictOf(claim);
+    const previous = claim.verdict;
     const published = previous.publishedAt?.getTime() !== target.publishedAt?.getTime();
     if (!outcomeChanged(previous, target) && !published) return [];
     return [{ claim, target, previous, verdict: { ...target, version: previous.version + 1, updatedAt: change.at } }];
@@ -72,7 +55,7 @@ export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictM
   const duplicates = await storeVerdicts(tx, changed);
   const targets = new Map<string, VerdictTarget>();
   for (const { claim, target, previous, verdict } of changed) {
-    Object.assign(claim, verdictColumns(verdict));
+    claim.verdict = verdict;
     targets.set(claim.id, target);
     change.log.push({
       type: ActivityType.VerdictChanged,
@@ -90,48 +73,42 @@ export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictM
 /**
  * Stores locked claims' new verdicts and locks their duplicates FOR UPDATE, in id order (after
  * the claims themselves, as claim-locks orders them); returns the duplicates. One statement,
- * as it runs on most votes (bench B2).
+ * as it runs on most votes (bench B2); its verdict columns are StoredVerdict's (verdictRecord).
  */
-async function storeVerdicts(tx: EntityManager, stored: readonly { claim: ClaimEntity; verdict: VerdictState }[]): Promise<ClaimEntity[]> {
+async function storeVerdicts(tx: EntityManager, stored: readonly { claim: ClaimEntity; verdict: StoredVerdict }[]): Promise<ClaimEntity[]> {
   const claims = entityRows(tx.connection, ClaimEntity);
+  const record = verdictRecord(tx.connection);
   const rows = await queryRows<ObjectLiteral>(
     tx,
     `WITH stored AS (
-       UPDATE "${claims.table}" c
-          SET verdict_status = v.status, verdict_rating = v.rating, verdict_agreement = v.agreement,
-              verdict_vote_count = v.vote_count, verdict_tally = v.tally, verdict_version = v.version,
-              verdict_updated_at = v.updated_at, verdict_published_at = v.published_at,
-              verdict_published_by_id = v.published_by_id, verdict_summary = v.summary,
-              verdict_organization_count = v.organization_count, verdict_explanation = v.explanation, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS v(
-                id uuid, status text, rating text, agreement double precision, vote_count integer, tally jsonb,
-                version integer, updated_at timestamptz, published_at timestamptz, published_by_id uuid,
-                summary text, organization_count integer, explanation text)
+       UPDATE "${claims.table}" c SET ${record.assignments}, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, ${record.definition})
         WHERE c.id = v.id
      )
      SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = ANY($2::uuid[]) ORDER BY x.id FOR UPDATE`,
-    [
-      JSON.stringify(
-        stored.map(({ claim, verdict }) => ({
-          id: claim.id,
-          status: verdict.status,
-          rating: verdict.rating,
-          agreement: verdict.agreement,
-          vote_count: verdict.voteCount,
-          tally: verdict.tally,
-          version: verdict.version,
-          updated_at: verdict.updatedAt,
-          published_at: verdict.publishedAt,
-          published_by_id: verdict.publishedById,
-          summary: verdict.summary,
-          organization_count: verdict.organizationCount,
-          explanation: verdict.explanation,
-        })),
-      ),
-      stored.map(({ claim }) => claim.id),
-    ],
+    [JSON.stringify(stored.map(({ claim, verdict }) => ({ id: claim.id, ...verdict }))), stored.map(({ claim }) => claim.id)],
   );
   return claims.hydrate(rows);
+}
+
+const verdictRecords = new WeakMap<DataSource, { assignments: string; definition: string }>();
+
+/**
+ * The claim's verdict columns, from StoredVerdict's metadata: `verdict_x = v."x"` for each, and
+ * the record definition that reads a StoredVerdict's JSON (`"x" type`), so that a new verdict
+ * column is stored without touching the statement.
+ */
+export function verdictRecord(dataSource: DataSource): { assignments: string; definition: string } {
+  let record = verdictRecords.get(dataSource);
+  if (!record) {
+    const columns = dataSource.getMetadata(ClaimEntity).findEmbeddedWithPropertyPath('verdict')!.columns;
+    record = {
+      assignments: columns.map((column) => `"${column.databaseName}" = v."${column.propertyName}"`).join(', '),
+      definition: columns.map((column) => `"${column.propertyName}" ${column.type}`).join(', '),
+    };
+    verdictRecords.set(dataSource, record);
+  }
+  return record;
 }
 
 /** The rule's verdict for a claim from its current votes, under the event's policy. */
@@ -179,30 +156,6 @@ export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]):
 }
 
 /** The verdict of a new claim: UNVERIFIED, no votes, version 0. */
-export function initialVerdictColumns(at: Date, policy: ConsensusPolicy): Partial<ClaimEntity> {
-  return verdictColumns({
-    ...computeVerdict([], policy),
-    version: 0,
-    updatedAt: at,
-    publishedAt: null,
-    publishedById: null,
-    summary: null,
-  });
-}
-
-function verdictColumns(verdict: VerdictState): Partial<ClaimEntity> {
-  return {
-    verdictStatus: verdict.status,
-    verdictRating: verdict.rating,
-    verdictAgreement: verdict.agreement,
-    verdictVoteCount: verdict.voteCount,
-    verdictTally: verdict.tally,
-    verdictVersion: verdict.version,
-    verdictUpdatedAt: verdict.updatedAt,
-    verdictPublishedAt: verdict.publishedAt,
-    verdictPublishedById: verdict.publishedById,
-    verdictSummary: verdict.summary,
-    verdictOrganizationCount: verdict.organizationCount,
-    verdictExplanation: verdict.explanation,
-  };
+export function initialVerdict(at: Date, policy: ConsensusPolicy): StoredVerdict {
+  return { ...computeVerdict([], policy), version: 0, updatedAt: at, publishedAt: null, publishedById: null, summary: null };
 }

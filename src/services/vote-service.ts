@@ -70,6 +70,9 @@ export async function retractVote(ctx: RequestContext, input: RetractVoteInput):
   });
 }
 
+/** The columns replaceVote writes: every column of VoteEntity but its generated id (tests/e2e/hand-written-sql.test.ts). */
+export const voteInsertColumns = ['claim_id', 'reviewer_id', 'rating', 'rationale', 'created_at', 'updated_at'] as const;
+
 /**
  * Writes the reviewer's vote on the claim, the first or a replacement, and drops the old
  * vote's evidence links: one statement, as it runs under the claim's lock on every vote (bench B2).
@@ -82,7 +85,7 @@ async function replaceVote(
   const rows = await queryRows<ObjectLiteral>(
     tx,
     `WITH vote AS (
-       INSERT INTO "${votes.table}" AS v (claim_id, reviewer_id, rating, rationale, created_at, updated_at)
+       INSERT INTO "${votes.table}" AS v (${voteInsertColumns.join(', ')})
        VALUES ($1, $2, $3, $4, $5, $5)
        ON CONFLICT (claim_id, reviewer_id)
        DO UPDATE SET rating = excluded.rating, rationale = excluded.rationale, updated_at = excluded.updated_at
@@ -119,7 +122,7 @@ async function lockVoter(tx: EntityManager, reviewerId: string): Promise<void> {
 function assertVotingOpen({ claim, event }: LockedClaim): void {
   assertEventOpen(event);
   if (claim.duplicateOfId) throw conflict('The claim is a duplicate; vote on its original');
-  if (claim.verdictStatus === VerdictStatus.Published) throw conflict('The verdict is published; votes are closed until it is reopened');
+  if (claim.verdict.status === VerdictStatus.Published) throw conflict('The verdict is published; votes are closed until it is reopened');
 }
 
 /** A claim's votes, oldest first. */

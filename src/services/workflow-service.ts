@@ -11,7 +11,7 @@ import { appendActivity, NewActivity } from './activity-log';
 import { LockedClaim, lockClaim, lockClaims } from './claim-locks';
 import { policyOf } from './event-service';
 import { RequestContext, transact } from './request-context';
-import { changeVerdict, ruleVerdict, verdictOf } from './verdict-changes';
+import { changeVerdict, ruleVerdict } from './verdict-changes';
 
 const summaryInput = z.object({ summary: text(Limits.longText) });
 const reasonInput = z.object({ reason: text(Limits.longText) });
@@ -20,10 +20,10 @@ const reasonInput = z.object({ reason: text(Limits.longText) });
 export async function publishVerdict(ctx: RequestContext, input: PublishVerdictInput): Promise<ClaimEntity> {
   return editClaim(ctx, input.claimId, async (tx, { claim }, change) => {
     const { summary } = parseInput(summaryInput, input);
-    if (claim.verdictStatus !== VerdictStatus.Consensus) {
-      throw conflict(`Only a claim in CONSENSUS can be published; this one is ${claim.verdictStatus}`);
+    if (claim.verdict.status !== VerdictStatus.Consensus) {
+      throw conflict(`Only a claim in CONSENSUS can be published; this one is ${claim.verdict.status}`);
     }
-    const consensus = verdictOf(claim);
+    const consensus = claim.verdict;
     const published = {
       ...consensus,
       status: VerdictStatus.Published,
@@ -33,7 +33,7 @@ export async function publishVerdict(ctx: RequestContext, input: PublishVerdictI
       explanation: explainPublished(consensus.explanation),
     };
     await changeVerdict(tx, claim, published, change);
-    change.log.push({ type: ActivityType.VerdictPublished, claimId: claim.id, actorId: change.actorId, verdict: verdictOf(claim) });
+    change.log.push({ type: ActivityType.VerdictPublished, claimId: claim.id, actorId: change.actorId, verdict: claim.verdict });
   });
 }
 
@@ -41,9 +41,9 @@ export async function publishVerdict(ctx: RequestContext, input: PublishVerdictI
 export async function reopenClaim(ctx: RequestContext, input: ReopenClaimInput): Promise<ClaimEntity> {
   return editClaim(ctx, input.claimId, async (tx, { claim, event }, change) => {
     const { reason } = parseInput(reasonInput, input);
-    if (claim.verdictStatus !== VerdictStatus.Published) throw conflict('Only a published claim can be reopened');
+    if (claim.verdict.status !== VerdictStatus.Published) throw conflict('Only a published claim can be reopened');
     await changeVerdict(tx, claim, await ruleVerdict(tx, claim, policyOf(event)), change);
-    change.log.push({ type: ActivityType.ClaimReopened, claimId: claim.id, actorId: change.actorId, verdict: verdictOf(claim), detail: { reason } });
+    change.log.push({ type: ActivityType.ClaimReopened, claimId: claim.id, actorId: change.actorId, verdict: claim.verdict, detail: { reason } });
   });
 }
 
@@ -61,17 +61,17 @@ export async function markDuplicate(ctx: RequestContext, input: MarkDuplicateInp
     const [{ claim, event }, { claim: original }] = await lockClaims(tx, [claimId, originalId]);
     if (original.duplicateOfId) throw conflict('The original is itself a duplicate; name its original instead');
     if (claim.duplicateOfId) throw conflict('The claim is already marked as a duplicate');
-    if (claim.verdictStatus === VerdictStatus.Published) throw conflict('The claim is published; reopen it first');
+    if (claim.verdict.status === VerdictStatus.Published) throw conflict('The claim is published; reopen it first');
     const change = { at: new Date(), actorId: actor.id, log: [] as NewActivity[] };
     await tx.update(ClaimEntity, { id: claim.id }, { duplicateOfId: original.id });
     claim.duplicateOfId = original.id;
-    await changeVerdict(tx, claim, verdictOf(original), change);
+    await changeVerdict(tx, claim, original.verdict, change);
     await tx.update(ClaimEntity, { duplicateOfId: claim.id }, { duplicateOfId: original.id });
     change.log.unshift({
       type: ActivityType.ClaimMarkedDuplicate,
       claimId: claim.id,
       actorId: actor.id,
-      verdict: verdictOf(claim),
+      verdict: claim.verdict,
       detail: { duplicateOfId: original.id },
     });
     await appendActivity(tx, event.id, change.log, change.at);

@@ -6,7 +6,6 @@ import { findClaim, listClaims, submitClaim } from '../../services/claim-service
 import { claimEvidence } from '../../services/evidence-service';
 import { findSimilarClaims } from '../../services/similarity';
 import { claimVotes } from '../../services/vote-service';
-import { verdictOf } from '../../services/verdict-changes';
 import { markDuplicate, publishVerdict, reopenClaim } from '../../services/workflow-service';
 import { reviewerFor } from './identity';
 import { nodeProperties, Projections } from '../node-projection';
@@ -27,7 +26,6 @@ export const claimResolvers: Resolvers = {
     id: (claim) => encodeGlobalId('Claim', claim.id),
     event: async (claim, _, ctx) => (await ctx.loaders.event.load(claim.eventId))!,
     submittedBy: (claim, _, ctx) => reviewerFor(ctx, claim.submittedById),
-    verdict: (claim) => verdictOf(claim),
     evidence: (claim, args, ctx, info) => claimEvidence(ctx, claim, args, nodeProperties(info, Projections.evidence)),
     votes: (claim, args, ctx, info) => claimVotes(ctx, claim, args, nodeProperties(info, Projections.vote)),
     viewerVote: (claim, _, ctx) => ctx.loaders.viewerVote.load(claim.id),

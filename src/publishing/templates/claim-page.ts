@@ -21,7 +21,7 @@ const stanceWords: Record<Stance, string> = {
 export function claimPage(site: Site, page: ClaimPage): string {
   const { claim } = page;
   const verdict = page.withdrawn ? withdrawnVerdict(page, page.withdrawn.verdict, page.withdrawn.at) : publishedVerdict(site, page);
-  const label = page.withdrawn ? 'Under review' : labelOf(page.claim.verdictRating);
+  const label = page.withdrawn ? 'Under review' : labelOf(page.claim.verdict.rating);
   const main = html`<article>
 <p class="kicker" lang="en">Fact check · <a href="${paths.event(page.event.id)}">${page.event.title}</a></p>
 <h1 class="claim">${claim.statement}</h1>
@@ -53,10 +53,10 @@ function publishedVerdict(site: Site, page: ClaimPage): string {
   const { claim } = page;
   return html`<section class="verdict">
 <h2 lang="en">Verdict</h2>
-<p class="verdict-label" lang="en">${labelOf(claim.verdictRating)}</p>
-!${claim.verdictSummary ? html`<p class="summary">${claim.verdictSummary}</p>` : ''}
+<p class="verdict-label" lang="en">${labelOf(claim.verdict.rating)}</p>
+!${claim.verdict.summary ? html`<p class="summary">${claim.verdict.summary}</p>` : ''}
 <p class="meta" lang="en">Published by <a href="${site.publisherUrl}">${site.publisherName}</a>
-!${claim.verdictPublishedAt ? html`on !${time(claim.verdictPublishedAt)}` : ''}; updated !${time(page.updatedAt)}.</p>
+!${claim.verdict.publishedAt ? html`on !${time(claim.verdict.publishedAt)}` : ''}; updated !${time(page.updatedAt)}.</p>
 </section>`;
 }
 

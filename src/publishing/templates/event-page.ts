@@ -24,8 +24,8 @@ export function eventPage(site: Site, { event, published }: EventPage): string {
 
 function verdictItem(claim: ClaimEntity): string {
   return html`<li><article>
-<p class="verdict-label">${labelOf(claim.verdictRating)}</p>
+<p class="verdict-label">${labelOf(claim.verdict.rating)}</p>
 <p><a href="${paths.claim(claim.id)}" lang="${claim.language ?? ''}">${claim.statement}</a></p>
-!${claim.verdictPublishedAt ? html`<p class="meta">Published !${time(claim.verdictPublishedAt)}</p>` : ''}
+!${claim.verdict.publishedAt ? html`<p class="meta">Published !${time(claim.verdict.publishedAt)}</p>` : ''}
 </article></li>`;
 }

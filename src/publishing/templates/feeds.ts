@@ -6,17 +6,17 @@ import { paths, publicUrl, Site } from './site';
 
 /** An Atom feed of an event's published verdicts, newest first (the event page's list). */
 export function atomFeed(site: Site, { event, published }: EventPage): string {
-  const updated = published[0]?.verdictPublishedAt ?? event.updatedAt;
+  const updated = published[0]?.verdict.publishedAt ?? event.updatedAt;
   const entries = published.map((claim) => {
     const url = publicUrl(site, paths.claim(claim.id));
-    const at = (claim.verdictPublishedAt ?? claim.verdictUpdatedAt).toISOString();
+    const at = (claim.verdict.publishedAt ?? claim.verdict.updatedAt).toISOString();
     return xml`<entry>
 <id>${url}</id>
-<title>${labelOf(claim.verdictRating)}: ${claim.statement}</title>
+<title>${labelOf(claim.verdict.rating)}: ${claim.statement}</title>
 <link rel="alternate" type="text/html" href="${url}"/>
 <published>${at}</published>
 <updated>${at}</updated>
-!${claim.verdictSummary ? xml`<summary type="text">${claim.verdictSummary}</summary>` : ''}
+!${claim.verdict.summary ? xml`<summary type="text">${claim.verdict.summary}</summary>` : ''}
 </entry>`;
   });
   return xml`<?xml version="1.0" encoding="utf-8"?>
