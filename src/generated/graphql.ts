@@ -1112,7 +1112,6 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   ActivityType: ActivityType;
   Activity: ResolverTypeWrapper<ActivityEntity>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityConnection: ResolverTypeWrapper<PageModel<ActivityEntity>>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
   VerdictChange: ResolverTypeWrapper<ActivityEntity>;
@@ -1205,12 +1204,12 @@ export type ResolversTypes = {
   RetractVotePayload: ResolverTypeWrapper<Omit<RetractVotePayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
   VoteConnection: ResolverTypeWrapper<ConnectionModel<VoteEntity>>;
   VoteEdge: ResolverTypeWrapper<Omit<VoteEdge, 'node'> & { node: ResolversTypes['Vote'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Activity: ActivityEntity;
-  String: Scalars['String']['output'];
   ActivityConnection: PageModel<ActivityEntity>;
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
   VerdictChange: ActivityEntity;
@@ -1296,11 +1295,18 @@ export type ResolversParentTypes = {
   RetractVotePayload: Omit<RetractVotePayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
   VoteConnection: ConnectionModel<VoteEntity>;
   VoteEdge: Omit<VoteEdge, 'node'> & { node: ResolversParentTypes['Vote'] };
+  String: Scalars['String']['output'];
 };
 
 export type ViewerDependentDirectiveArgs = { };
 
 export type ViewerDependentDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ViewerDependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ReadsDirectiveArgs = {
+  properties: Array<Scalars['String']['input']>;
+};
+
+export type ReadsDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ReadsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActivityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1762,4 +1768,5 @@ export type Resolvers<ContextType = RequestContext> = {
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
   viewerDependent?: ViewerDependentDirectiveResolver<any, any, ContextType>;
+  reads?: ReadsDirectiveResolver<any, any, ContextType>;
 };
