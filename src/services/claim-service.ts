@@ -9,7 +9,8 @@ import { assertEventOpen, lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
 import { descendingPage, listFilter } from './list-query';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { ClaimMatchModel, similarClaims } from './similarity';
 import { initialVerdictColumns } from './verdict-changes';
 import { policyOf } from './event-service';
@@ -34,7 +35,7 @@ export async function submitClaim(
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(submitClaimInput, input);
   const idempotency = idempotencyOf(input.idempotencyKey, { eventId, ...fields });
-  const claim = await transact(ctx, async (tx) => {
+  const claim = await transact(ctx, async (tx, unit) => {
     const retried = await findIdempotentResult(tx, ClaimEntity, actor.id, idempotency);
     if (retried) return retried;
     const event = await lockEvent(tx, eventId, 'FOR SHARE');
@@ -52,7 +53,7 @@ export async function submitClaim(
         ...initialVerdictColumns(new Date(), policyOf(event)),
       }),
     );
-    await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);
+    await appendActivity(unit, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);
     return created;
   });
   const similar = await similarClaims(ctx, { text: claim.statement, eventId, first: 5, excludeId: claim.id });

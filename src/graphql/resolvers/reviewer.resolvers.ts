@@ -11,13 +11,6 @@ export const reviewerResolvers: Resolvers = {
     logIn: (_, { input }, ctx) => logIn(ctx, input),
     setReviewerRole: async (_, { input }, ctx) => ({ reviewer: await setReviewerRole(ctx, input) }),
   },
-  AuthPayload: {
-    // The new account's own token: its reviewer is the viewer from now on.
-    reviewer: (auth, _, ctx) => {
-      ctx.viewer ??= auth.reviewer;
-      return auth.reviewer;
-    },
-  },
   Reviewer: {
     id: (reviewer) => encodeGlobalId('Reviewer', reviewer.id),
     email: (reviewer, _, ctx) => visibleEmail(ctx, reviewer),
