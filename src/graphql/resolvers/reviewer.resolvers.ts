@@ -7,8 +7,14 @@ export const reviewerResolvers: Resolvers = {
     viewer: (_, __, ctx) => ctx.viewer,
   },
   Mutation: {
-    signUp: (_, { input }, ctx) => signUp(ctx, input),
-    logIn: (_, { input }, ctx) => logIn(ctx, input),
+    signUp: async (_, { input }, ctx) => {
+      const { token, reviewer } = await signUp(ctx, input);
+      return { token, reviewer };
+    },
+    logIn: async (_, { input }, ctx) => {
+      const { token, reviewer } = await logIn(ctx, input);
+      return { token, reviewer };
+    },
     setReviewerRole: async (_, { input }, ctx) => ({ reviewer: await setReviewerRole(ctx, input) }),
   },
   Reviewer: {
