@@ -11,11 +11,8 @@ import type { EventStatsModel } from '../services/event-stats';
 import type { ActivityEntity } from '../entities/activity.entity';
 import type { ConnectionModel, PageModel } from '../services/pagination';
 import type { ClaimMatchModel } from '../services/similarity';
-import type { AuthResult } from '../services/reviewer-service';
 import type { OrganizationEntity, MembershipEntity } from '../entities/organization.entity';
 import type { IssuedInvitation } from '../services/invitation-service';
-import type { MembershipChange, JoinedMembership } from '../services/membership-service';
-import type { VerificationChange } from '../services/organization-service';
 import type { RequestContext } from '../services/request-context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1123,7 +1120,6 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   ActivityType: ActivityType;
   Activity: ResolverTypeWrapper<ActivityEntity>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityConnection: ResolverTypeWrapper<PageModel<ActivityEntity>>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
   VerdictChange: ResolverTypeWrapper<ActivityEntity>;
@@ -1189,24 +1185,24 @@ export type ResolversTypes = {
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   SetOrganizationVerifiedInput: SetOrganizationVerifiedInput;
-  SetOrganizationVerifiedPayload: ResolverTypeWrapper<VerificationChange>;
+  SetOrganizationVerifiedPayload: ResolverTypeWrapper<Omit<SetOrganizationVerifiedPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   InviteMemberInput: InviteMemberInput;
   InviteMemberPayload: ResolverTypeWrapper<Omit<InviteMemberPayload, 'invitation'> & { invitation: ResolversTypes['Invitation'] }>;
   AcceptInvitationInput: AcceptInvitationInput;
-  AcceptInvitationPayload: ResolverTypeWrapper<JoinedMembership>;
+  AcceptInvitationPayload: ResolverTypeWrapper<Omit<AcceptInvitationPayload, 'membership' | 'reviewer'> & { membership: ResolversTypes['Membership'], reviewer: ResolversTypes['Reviewer'] }>;
   RequestMembershipInput: RequestMembershipInput;
   RequestMembershipPayload: ResolverTypeWrapper<Omit<RequestMembershipPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
   DecideMembershipInput: DecideMembershipInput;
   DecideMembershipPayload: ResolverTypeWrapper<Omit<DecideMembershipPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
   SuspendMemberInput: SuspendMemberInput;
-  SuspendMemberPayload: ResolverTypeWrapper<MembershipChange>;
+  SuspendMemberPayload: ResolverTypeWrapper<Omit<SuspendMemberPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
   ReinstateMemberInput: ReinstateMemberInput;
-  ReinstateMemberPayload: ResolverTypeWrapper<MembershipChange>;
+  ReinstateMemberPayload: ResolverTypeWrapper<Omit<ReinstateMemberPayload, 'membership'> & { membership: ResolversTypes['Membership'] }>;
   Role: Role;
   Reviewer: ResolverTypeWrapper<ReviewerEntity>;
   SignUpInput: SignUpInput;
   LogInInput: LogInInput;
-  AuthPayload: ResolverTypeWrapper<AuthResult>;
+  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'reviewer'> & { reviewer: ResolversTypes['Reviewer'] }>;
   SetReviewerRoleInput: SetReviewerRoleInput;
   SetReviewerRolePayload: ResolverTypeWrapper<Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversTypes['Reviewer'] }>;
   Vote: ResolverTypeWrapper<VoteEntity>;
@@ -1216,12 +1212,12 @@ export type ResolversTypes = {
   RetractVotePayload: ResolverTypeWrapper<Omit<RetractVotePayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
   VoteConnection: ResolverTypeWrapper<ConnectionModel<VoteEntity>>;
   VoteEdge: ResolverTypeWrapper<Omit<VoteEdge, 'node'> & { node: ResolversTypes['Vote'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Activity: ActivityEntity;
-  String: Scalars['String']['output'];
   ActivityConnection: PageModel<ActivityEntity>;
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
   VerdictChange: ActivityEntity;
@@ -1281,23 +1277,23 @@ export type ResolversParentTypes = {
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   SetOrganizationVerifiedInput: SetOrganizationVerifiedInput;
-  SetOrganizationVerifiedPayload: VerificationChange;
+  SetOrganizationVerifiedPayload: Omit<SetOrganizationVerifiedPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   InviteMemberInput: InviteMemberInput;
   InviteMemberPayload: Omit<InviteMemberPayload, 'invitation'> & { invitation: ResolversParentTypes['Invitation'] };
   AcceptInvitationInput: AcceptInvitationInput;
-  AcceptInvitationPayload: JoinedMembership;
+  AcceptInvitationPayload: Omit<AcceptInvitationPayload, 'membership' | 'reviewer'> & { membership: ResolversParentTypes['Membership'], reviewer: ResolversParentTypes['Reviewer'] };
   RequestMembershipInput: RequestMembershipInput;
   RequestMembershipPayload: Omit<RequestMembershipPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
   DecideMembershipInput: DecideMembershipInput;
   DecideMembershipPayload: Omit<DecideMembershipPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
   SuspendMemberInput: SuspendMemberInput;
-  SuspendMemberPayload: MembershipChange;
+  SuspendMemberPayload: Omit<SuspendMemberPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
   ReinstateMemberInput: ReinstateMemberInput;
-  ReinstateMemberPayload: MembershipChange;
+  ReinstateMemberPayload: Omit<ReinstateMemberPayload, 'membership'> & { membership: ResolversParentTypes['Membership'] };
   Reviewer: ReviewerEntity;
   SignUpInput: SignUpInput;
   LogInInput: LogInInput;
-  AuthPayload: AuthResult;
+  AuthPayload: Omit<AuthPayload, 'reviewer'> & { reviewer: ResolversParentTypes['Reviewer'] };
   SetReviewerRoleInput: SetReviewerRoleInput;
   SetReviewerRolePayload: Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversParentTypes['Reviewer'] };
   Vote: VoteEntity;
@@ -1307,11 +1303,18 @@ export type ResolversParentTypes = {
   RetractVotePayload: Omit<RetractVotePayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
   VoteConnection: ConnectionModel<VoteEntity>;
   VoteEdge: Omit<VoteEdge, 'node'> & { node: ResolversParentTypes['Vote'] };
+  String: Scalars['String']['output'];
 };
 
 export type ViewerDependentDirectiveArgs = { };
 
 export type ViewerDependentDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ViewerDependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ReadsDirectiveArgs = {
+  properties: Array<Scalars['String']['input']>;
+};
+
+export type ReadsDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ReadsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActivityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1773,4 +1776,5 @@ export type Resolvers<ContextType = RequestContext> = {
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
   viewerDependent?: ViewerDependentDirectiveResolver<any, any, ContextType>;
+  reads?: ReadsDirectiveResolver<any, any, ContextType>;
 };

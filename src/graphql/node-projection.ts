@@ -1,124 +1,105 @@
-import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { ClaimEntity } from '../entities/claim.entity';
-import type { EvidenceEntity } from '../entities/evidence.entity';
-import type { VoteEntity } from '../entities/vote.entity';
+import { collectSubFields, getDirective, type VariableValues } from '@graphql-tools/utils';
+import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { getMetadataArgsStorage } from 'typeorm';
+import { ClaimEntity } from '../entities/claim.entity';
+import { EvidenceEntity } from '../entities/evidence.entity';
+import { VoteEntity } from '../entities/vote.entity';
 
 /**
- * Which entity properties the fields of one GraphQL type read: `always` for every node (its id,
- * its parent's key), `cursor` when the client asks for a cursor (the list's sort keys), and per
- * field what that field's resolver reads. A field missing from `fields` reads the whole entity.
+ * How a list reads its nodes' rows: `always` for every node (its id, its parent's key), `cursor`
+ * when the client asks for a cursor (the list's sort keys). What each field of the node reads is
+ * declared on the field in the SDL (@reads, schema/directives.graphql), see `fieldReads`.
  */
 export interface NodeProjection<T> {
+  entity: abstract new () => T;
   always: readonly (keyof T & string)[];
   cursor: readonly (keyof T & string)[];
-  fields: Readonly<Record<string, readonly (keyof T & string)[]>>;
 }
 
 export const Projections = {
-  claim: {
-    always: ['id', 'eventId'],
-    cursor: ['createdAt', 'verdict'],
-    fields: {
-      id: [],
-      event: [],
-      statement: ['statement'],
-      context: ['context'],
-      sourceUrl: ['sourceUrl'],
-      language: ['language'],
-      firstSeenAt: ['firstSeenAt'],
-      submittedBy: ['submittedById'],
-      createdAt: ['createdAt'],
-      verdict: ['verdict'],
-      evidence: [],
-      votes: [],
-      viewerVote: [],
-      duplicateOf: ['duplicateOfId'],
-      history: [],
-      __typename: [],
-    },
-  } satisfies NodeProjection<ClaimEntity>,
-  evidence: {
-    always: ['id', 'claimId'],
-    cursor: ['createdAt'],
-    fields: {
-      id: [],
-      claim: [],
-      stance: ['stance'],
-      url: ['url'],
-      title: ['title'],
-      excerpt: ['excerpt'],
-      submittedBy: ['submittedById'],
-      createdAt: ['createdAt'],
-      __typename: [],
-    },
-  } satisfies NodeProjection<EvidenceEntity>,
-  vote: {
-    always: ['id', 'claimId'],
-    cursor: ['createdAt'],
-    fields: {
-      id: [],
-      claim: [],
-      reviewer: ['reviewerId'],
-      rating: ['rating'],
-      rationale: ['rationale'],
-      counts: ['reviewerId'],
-      evidence: [],
-      createdAt: ['createdAt'],
-      updatedAt: ['updatedAt'],
-      __typename: [],
-    },
-  } satisfies NodeProjection<VoteEntity>,
+  claim: { entity: ClaimEntity, always: ['id', 'eventId'], cursor: ['createdAt', 'verdict'] } satisfies NodeProjection<ClaimEntity>,
+  evidence: { entity: EvidenceEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<EvidenceEntity>,
+  vote: { entity: VoteEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<VoteEntity>,
 };
 
-const projected = new WeakMap<FieldNode, readonly string[] | null>();
+/** The SDL's mark of what a field's resolver reads from its row (schema/directives.graphql). */
+const reads = 'reads';
 
 /**
- * The properties a connection field's nodes (edges.node) are read for, fragments included, or
- * null for the whole entity. @skip and @include are not evaluated, so this may read a little
- * more than a request needs, never less. Worked out once per field of a parsed document: bench
- * B1's EventBoard read whole evidence and vote rows, a third of their values never used, and
- * parsed the creation time of every one for cursors it never asked for.
+ * The entity properties the field reads: those its @reads names; unmarked, the property of its
+ * own name (what the default resolver reads), or null (the whole row) when the entity has none.
+ */
+export function fieldReads(schema: GraphQLSchema, type: GraphQLObjectType, fieldName: string, entity: abstract new () => unknown): readonly string[] | null {
+  const [mark] = getDirective(schema, type.getFields()[fieldName], reads) ?? [];
+  if (mark) return mark.properties as string[];
+  return entityProperties(entity).has(fieldName) ? [fieldName] : null;
+}
+
+/** The stored properties of an entity class, inherited and embedded ones included. */
+export function entityProperties(entity: abstract new () => unknown): ReadonlySet<string> {
+  const lineage: Function[] = [];
+  for (let target: Function = entity; target !== Function.prototype; target = Object.getPrototypeOf(target)) lineage.push(target);
+  const storage = getMetadataArgsStorage();
+  return new Set([...storage.filterColumns(lineage), ...storage.filterEmbeddeds(lineage)].map((column) => column.propertyName));
+}
+
+/** Per list field of a parsed document and per request's variables: what its nodes are read for. */
+const projected = new WeakMap<FieldNode, WeakMap<object, readonly string[] | null>>();
+
+/**
+ * The properties a connection field's nodes (edges.node) are read for, fragments included and
+ * @skip/@include applied, or null for the whole entity. Bench B1's EventBoard read whole evidence
+ * and vote rows, a third of their values never used, and parsed the creation time of every one
+ * for cursors it never asked for.
  */
 export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
   const [field] = info.fieldNodes;
-  if (info.fieldNodes.length > 1) return propertiesOf(info, projection);
-  if (!projected.has(field)) projected.set(field, propertiesOf(info, projection));
-  return projected.get(field)!;
+  const byVariables = projected.get(field) ?? new WeakMap<object, readonly string[] | null>();
+  projected.set(field, byVariables);
+  if (info.fieldNodes.length > 1 || !byVariables.has(info.variableValues)) byVariables.set(info.variableValues, propertiesOf(info, projection));
+  return byVariables.get(info.variableValues)!;
 }
 
 function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
-  const edges = fieldsNamed('edges', info.fieldNodes, info.fragments);
-  const nodes = fieldsNamed('node', edges, info.fragments);
-  const properties = new Set<string>([...projection.always, ...(asksForCursor(info, edges) ? projection.cursor : [])]);
-  for (const { name } of selectedFields(nodes, info.fragments)) {
-    const read = projection.fields[name.value];
-    if (!read) return null;
-    for (const property of read) properties.add(property);
+  const walk: Walk = { info, variables: { coerced: info.variableValues, sources: {} } };
+  const connection = selected(walk, getNamedType(info.returnType), [...info.fieldNodes]);
+  const edges = connection.get('edges');
+  const nodes = edges?.selections.get('node');
+  const asksForCursor = Boolean(edges?.selections.has('cursor') || connection.get('pageInfo')?.selections.has('startCursor') || connection.get('pageInfo')?.selections.has('endCursor'));
+  const properties = new Set<string>([...projection.always, ...(asksForCursor ? projection.cursor : [])]);
+  if (nodes) {
+    for (const name of nodes.selections.keys()) {
+      if (name === '__typename') continue;
+      const read = fieldReads(info.schema, nodes.type, name, projection.entity);
+      if (!read) return null;
+      for (const property of read) properties.add(property);
+    }
   }
   return [...properties].sort();
 }
 
-/** Whether the connection's edges or its pageInfo select a cursor. */
-function asksForCursor(info: GraphQLResolveInfo, edges: readonly FieldNode[]): boolean {
-  const pageInfo = fieldsNamed('pageInfo', info.fieldNodes, info.fragments);
-  const pageCursors = selectedFields(pageInfo, info.fragments).filter(({ name }) => name.value === 'startCursor' || name.value === 'endCursor');
-  return pageCursors.length > 0 || fieldsNamed('cursor', edges, info.fragments).length > 0;
+interface Selected {
+  type: GraphQLObjectType;
+  selections: Map<string, Selected>;
 }
 
-function fieldsNamed(name: string, parents: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
-  return selectedFields(parents, fragments).filter((field) => field.name.value === name);
+interface Walk {
+  info: GraphQLResolveInfo;
+  variables: VariableValues;
 }
 
-/** The fields selected under `parents`, through fragment spreads and inline fragments. */
-function selectedFields(parents: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
-  const fields: FieldNode[] = [];
-  const visit = (set: SelectionSetNode | undefined) => {
-    for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) fields.push(selection);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
-      else visit(fragments[selection.name.value]?.selectionSet);
-    }
-  };
-  for (const parent of parents) visit(parent.selectionSet);
-  return fields;
+/** The fields selected under `fieldNodes` on `type`, by field name (aliases merged), two levels deep. */
+function selected(walk: Walk, type: unknown, fieldNodes: FieldNode[], depth = 0): Map<string, Selected> {
+  const byName = new Map<string, Selected>();
+  if (!isObjectType(type)) return byName;
+  const { fields } = collectSubFields(walk.info.schema, walk.info.fragments, walk.variables, type, fieldNodes);
+  for (const nodes of fields.values()) {
+    const name = nodes[0].name.value;
+    const fieldType = getNamedType(type.getFields()[name]?.type);
+    const below = depth < 2 && isObjectType(fieldType) ? selected(walk, fieldType, nodes, depth + 1) : new Map();
+    const seen = byName.get(name);
+    if (seen) for (const [key, value] of below) seen.selections.set(key, value);
+    else byName.set(name, { type: fieldType as GraphQLObjectType, selections: below });
+  }
+  return byName;
 }

@@ -11,7 +11,7 @@ import {
   type OperationDefinitionNode,
   type VariableNode,
 } from 'graphql';
-import type { Viewer } from '../services/request-context';
+import type { Viewer } from '../services/viewer';
 import { selectsViewerDependentField } from './viewer-dependent';
 
 /**

@@ -1,7 +1,10 @@
 import { execute, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { ActivityEntity } from '../entities/activity.entity';
-import { createRequestContext, type AppServices, type RequestOrigin, type Viewer } from '../services/request-context';
+import type { AppServices } from '../services/app-services';
+import { createRequestContext } from '../services/request-context';
+import type { RequestOrigin } from '../services/request-origin';
+import type { Viewer } from '../services/viewer';
 import type { SocketSink } from './socket-sink';
 
 /** Results kept per group, for subscribers that reach an entry a little later than others. */

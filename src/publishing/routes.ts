@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import fresh from 'fresh';
-import { createRequestContext, type AppServices, type RequestContext, type RequestOrigin } from '../services/request-context';
+import type { AppServices } from '../services/app-services';
+import { createRequestContext, type RequestContext } from '../services/request-context';
+import type { RequestOrigin } from '../services/request-origin';
 import { readClaimPage, readClaimPageEntries } from './claim-pages';
 import { readEventPage, readPublishingEvents } from './event-pages';
 import { claimPage } from './templates/claim-page';

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { postgresRateLimitStore } from '../db/rate-limit-store';
 import { LogFeed } from '../live/log-feed';
 import { inProcessSignal, listenSignal } from '../live/log-signal';
-import type { AppServices } from '../services/request-context';
+import type { AppServices } from '../services/app-services';
 import { startRateLimits } from '../services/rate-limits';
 import { createTokenIssuer, signingSecret } from '../services/tokens';
 import type { Logger } from '../observability/logger';

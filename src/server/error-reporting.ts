@@ -1,7 +1,7 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { GraphQLError } from 'graphql';
 import { formatError } from '../graphql/errors';
-import type { RequestOrigin } from '../services/request-context';
+import type { RequestOrigin } from '../services/request-origin';
 
 /** The request id an error was first reported under, so that an error shared by many subscribers is logged in full once. */
 const reported = new WeakMap<GraphQLError, string>();

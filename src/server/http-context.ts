@@ -3,7 +3,9 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors';
 import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
 import { reviewerForToken } from '../services/reviewer-service';
-import { AppServices, createRequestContext, newOrigin, RequestContext, RequestOrigin } from '../services/request-context';
+import type { AppServices } from '../services/app-services';
+import { createRequestContext, type RequestContext } from '../services/request-context';
+import { newOrigin, type RequestOrigin } from '../services/request-origin';
 
 /**
  * The request context from an Authorization header (`Bearer <token>`, or the token alone, as

@@ -1,17 +1,7 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  getArgumentValues,
-  getVariableValues,
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { collectFields } from '@graphql-tools/utils';
+import { getArgumentValues, getVariableValues, GraphQLError, Kind, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/errors';
 import type { Attempt } from '../domain/rate-limits';
 import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
@@ -88,39 +78,30 @@ export const rateLimitPlugin: ApolloServerPlugin<RequestContext> = {
 };
 
 /**
- * One attempt per root field, through fragments, whatever its alias or directives:
- * `a: logIn(...) b: logIn(...)` is two, even though a first failure stops the rest. A logIn's email is read from its arguments when they are valid (when they are not,
- * the logIn fails before checking any password).
+ * One attempt per root field that runs, through fragments, whatever its alias: `a: logIn(...)
+ * b: logIn(...)` is two, even though a first failure stops the rest; a field skipped by @skip or
+ * @include is none. A logIn's email is read from its arguments. Variables that do not fit the
+ * operation run nothing (execution refuses them before any resolver) and are charged nothing.
  */
 export function attemptsOf({ schema, document, operation, variables }: ResolvedOperation): Attempt[] {
-  const fragments = new Map(
-    document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-      .map((fragment) => [fragment.name.value, fragment]),
+  const mutation = schema.getMutationType();
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced;
+  if (!mutation || !coerced) return [];
+  const fragments = Object.fromEntries(
+    document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
   );
-  const fields: FieldNode[] = [];
-  const collect = (selections: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of selections.selections) {
-      if (selection.kind === Kind.FIELD) fields.push(selection);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, seen);
-      else if (!seen.has(selection.name.value) && fragments.has(selection.name.value)) {
-        collect(fragments.get(selection.name.value)!.selectionSet, new Set(seen).add(selection.name.value));
-      }
-    }
-  };
-  collect(operation.selectionSet, new Set());
-
-  const logIn = schema.getMutationType()?.getFields().logIn;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced ?? {};
+  const { fields } = collectFields(schema, fragments, { coerced, sources: {} }, mutation, operation.selectionSet);
+  const logIn = mutation.getFields().logIn;
   const emailOf = (field: FieldNode): string | undefined => {
     try {
-      const email = (getArgumentValues(logIn!, field, coerced).input as { email?: unknown } | undefined)?.email;
+      const email = (getArgumentValues(logIn, field, coerced).input as { email?: unknown } | undefined)?.email;
       return typeof email === 'string' ? email : undefined;
     } catch {
-      return undefined;
+      return undefined; // arguments that do not fit: the logIn fails before checking any password
     }
   };
-  return fields
+  return [...fields.values()]
+    .flat()
     .filter((field) => !field.name.value.startsWith('__'))
     .map((field) => (field.name.value === 'logIn' && logIn ? { field: 'logIn', email: emailOf(field) } : { field: field.name.value }));
 }

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestIdFrom } from './request-id';
-import { newOrigin, type RequestOrigin } from '../services/request-context';
+import { newOrigin, type RequestOrigin } from '../services/request-origin';
 
 const routes = new Set(['/graphql', '/healthz', '/metrics']);
 /** Probes and scrapes come every few seconds: their access lines are debug. */

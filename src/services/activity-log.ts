@@ -4,7 +4,8 @@ import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
 import { queryRows } from '../db/transaction';
-import { LOG_CHANNEL, type LogAppend } from './log-commits';
+import { LOG_CHANNEL } from './log-commits';
+import type { UnitOfWork } from './unit-of-work';
 
 /**
  * Committed entries of an event's log after position `after` and up to `upTo`, in log order,
@@ -46,7 +47,7 @@ export const activityInsertColumns = ['event_id', 'position', 'type', 'claim_id'
  * gives the positions back with everything else.
  */
 export async function appendActivity(
-  tx: EntityManager,
+  { tx, logAppends }: UnitOfWork,
   eventId: string,
   entries: readonly NewActivity[],
   at: Date,
@@ -96,15 +97,8 @@ export async function appendActivity(
       detail: entry.detail ?? null,
     }),
   );
-  appendsOf(tx).push({ eventId, position });
+  logAppends.push({ eventId, position });
   return rows;
-}
-
-/** The log appends of a transaction so far, for the signal that follows its commit. */
-export function appendsOf(tx: EntityManager): LogAppend[] {
-  const data = tx.queryRunner!.data as { logAppends?: LogAppend[] };
-  data.logAppends ??= [];
-  return data.logAppends;
 }
 
 /** Starts an event's log; in the transaction that creates the event. */

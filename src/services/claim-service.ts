@@ -10,7 +10,8 @@ import { ListOrders } from './list-orders';
 import { descendingPage, listFilter } from './list-query';
 import { ConnectionModel, pageRequest, rankedOrder, toConnection } from './pagination';
 import { matchSearch } from './claim-search';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { ClaimMatchModel, similarClaims } from './similarity';
 import { initialVerdict } from './verdict-changes';
 import { policyOf } from './event-service';
@@ -35,7 +36,7 @@ export async function submitClaim(
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(submitClaimInput, input);
   const idempotency = idempotencyOf(input.idempotencyKey, { eventId, ...fields });
-  const claim = await transact(ctx, async (tx) => {
+  const claim = await transact(ctx, async (tx, unit) => {
     const retried = await findIdempotentResult(tx, ClaimEntity, actor.id, idempotency);
     if (retried) return retried;
     const event = await lockEvent(tx, eventId, 'FOR SHARE');
@@ -53,7 +54,7 @@ export async function submitClaim(
         verdict: initialVerdict(new Date(), policyOf(event)),
       }),
     );
-    await appendActivity(tx, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);
+    await appendActivity(unit, eventId, [{ type: ActivityType.ClaimSubmitted, claimId: created.id, actorId: actor.id }], created.createdAt);
     return created;
   });
   const similar = await similarClaims(ctx, { text: claim.statement, eventId, first: 5, excludeId: claim.id });

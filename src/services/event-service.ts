@@ -21,7 +21,8 @@ import { lockEvent } from './claim-locks';
 import { descendingPage, listFilter } from './list-query';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';
 import type { EventStatsModel } from './event-stats';
 
@@ -47,7 +48,7 @@ export async function openEvent(ctx: RequestContext, input: OpenEventInput): Pro
   const actor = requireRole(ctx.viewer, Role.Editor);
   const fields = parseInput(openEventInput, input);
   const policy = applyPolicyChange(DEFAULT_POLICY, input.policy);
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const now = new Date();
     const event = await tx.save(
       tx.create(BreakingEventEntity, {
@@ -61,7 +62,7 @@ export async function openEvent(ctx: RequestContext, input: OpenEventInput): Pro
       }),
     );
     await createEventLog(tx, event.id);
-    await appendActivity(tx, event.id, [{ type: ActivityType.EventOpened, actorId: actor.id }], now);
+    await appendActivity(unit, event.id, [{ type: ActivityType.EventOpened, actorId: actor.id }], now);
     return event;
   });
 }
@@ -71,7 +72,7 @@ export async function updateEvent(ctx: RequestContext, input: UpdateEventInput):
   const actor = requireRole(ctx.viewer, Role.Editor);
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(updateEventInput, input);
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const event = await lockEvent(tx, eventId, 'FOR UPDATE');
     const policy = applyPolicyChange(policyOf(event), input.policy);
     const policyChanged = !samePolicy(policy, policyOf(event));
@@ -83,7 +84,7 @@ export async function updateEvent(ctx: RequestContext, input: UpdateEventInput):
     const at = new Date();
     const log: NewActivity[] = [{ type: ActivityType.EventUpdated, actorId: actor.id }];
     if (policyChanged) await recomputeVerdicts(tx, saved, { at, actorId: actor.id, log });
-    await appendActivity(tx, event.id, log, at);
+    await appendActivity(unit, event.id, log, at);
     return saved;
   });
 }
@@ -107,12 +108,12 @@ async function recomputeVerdicts(
 export async function closeEvent(ctx: RequestContext, input: CloseEventInput): Promise<BreakingEventEntity> {
   const actor = requireRole(ctx.viewer, Role.Editor);
   const eventId = decodeGlobalId(input.eventId, 'Event');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const event = await lockEvent(tx, eventId, 'FOR UPDATE');
     if (event.status === EventStatus.Closed) throw conflict('The event is already closed');
     event.status = EventStatus.Closed;
     const saved = await tx.save(event);
-    await appendActivity(tx, event.id, [{ type: ActivityType.EventClosed, actorId: actor.id }], new Date());
+    await appendActivity(unit, event.id, [{ type: ActivityType.EventClosed, actorId: actor.id }], new Date());
     return saved;
   });
 }

@@ -10,7 +10,8 @@ import { appendActivity } from './activity-log';
 import { assertEventOpen, lockClaim } from './claim-locks';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { findIdempotentResult, idempotencyColumns, idempotencyOf } from './idempotency';
 
 const addEvidenceInput = z.object({
@@ -26,7 +27,7 @@ export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput):
   const fields = parseInput(addEvidenceInput, input);
   if (!fields.url && !fields.title && !fields.excerpt) throw badInput('Evidence needs a url, a title or an excerpt', 'excerpt');
   const idempotency = idempotencyOf(input.idempotencyKey, { claimId, stance: input.stance, ...fields });
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const retried = await findIdempotentResult(tx, EvidenceEntity, actor.id, idempotency);
     if (retried) return retried;
     const { event } = await lockClaim(tx, claimId);
@@ -42,7 +43,7 @@ export async function addEvidence(ctx: RequestContext, input: AddEvidenceInput):
         ...idempotencyColumns(idempotency),
       }),
     );
-    await appendActivity(tx, event.id, [{ type: ActivityType.EvidenceAdded, claimId, actorId: actor.id }], evidence.createdAt);
+    await appendActivity(unit, event.id, [{ type: ActivityType.EvidenceAdded, claimId, actorId: actor.id }], evidence.createdAt);
     return evidence;
   });
 }

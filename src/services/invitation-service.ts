@@ -10,7 +10,8 @@ import { decodeGlobalId } from '../domain/global-id';
 import { email, parseInput } from '../domain/input-rules';
 import { assertInvitableRole, invitationCodeHash, invitationExpiry, invitationRedeemable, newInvitationCode, requireStanding } from '../domain/trust';
 import { lockOrganization } from './organization-service';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 
 /** An invitation as inviteMember answers it: the only time its code is shown. */
 export interface IssuedInvitation {

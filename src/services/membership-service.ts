@@ -20,7 +20,8 @@ import { requireRole } from '../domain/roles';
 import { requireStanding, roleAfterApproval, roleAfterJoining } from '../domain/trust';
 import { managesOrganization, redeemInvitation } from './invitation-service';
 import { lockOrganization } from './organization-service';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact, type UnitOfWork } from './unit-of-work';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
 /** A membership after a change of its status, and how many unpublished verdicts that moved. */
@@ -43,9 +44,9 @@ const suspendInput = z.object({ reason: text(Limits.longText) });
  */
 export async function acceptInvitation(ctx: RequestContext, input: AcceptInvitationInput): Promise<JoinedMembership> {
   const viewer = requireRole(ctx.viewer, Role.Observer);
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const invitation = await redeemInvitation(tx, input.code, ctx.viewer!, 'code');
-    return joinWithInvitation(tx, viewer.id, invitation, viewer.id);
+    return joinWithInvitation(unit, viewer.id, invitation, viewer.id);
   });
 }
 
@@ -57,11 +58,12 @@ export async function acceptInvitation(ctx: RequestContext, input: AcceptInvitat
  * its admins. In the caller's transaction: signUp's or acceptInvitation's.
  */
 export async function joinWithInvitation(
-  tx: EntityManager,
+  unit: UnitOfWork,
   reviewerId: string,
   invitation: InvitationEntity,
   actorId: string,
 ): Promise<JoinedMembership> {
+  const { tx } = unit;
   const organization = await lockOrganization(tx, invitation.organizationId, 'FOR SHARE');
   const reviewer = await lockReviewer(tx, reviewerId);
   await assertNoActiveMembership(tx, reviewer.id, organization.id);
@@ -75,7 +77,7 @@ export async function joinWithInvitation(
   );
   reviewer.role = roleAfterJoining(reviewer.role, invitation.role);
   await tx.update(ReviewerEntity, { id: reviewer.id }, { role: reviewer.role });
-  await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
+  await recomputeVotersVerdicts(unit, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
   return { membership: await readMembership(tx, row.id), reviewer };
 }
 
@@ -109,14 +111,14 @@ export async function fileRequest(tx: EntityManager, reviewerId: string, organiz
  * deciding at once, the second finds it decided: CONFLICT.
  */
 export async function decideMembership(ctx: RequestContext, input: DecideMembershipInput): Promise<MembershipEntity> {
-  return changeMembership(ctx, input.membershipId, async (tx, { membership, reviewer, organization }, actorId) => {
+  return changeMembership(ctx, input.membershipId, async (tx, { membership, reviewer, organization }, actorId, unit) => {
     if (membership.status !== MembershipStatus.Requested) throw conflict(`The membership is ${membership.status}, not REQUESTED`);
     if (!input.approve) return setStatus(tx, membership, MembershipStatus.Declined);
     await assertNoActiveMembership(tx, reviewer.id);
     const approved = await setStatus(tx, membership, MembershipStatus.Active);
     const role = roleAfterApproval(reviewer.role);
     if (role !== reviewer.role) await tx.update(ReviewerEntity, { id: reviewer.id }, { role });
-    await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
+    await recomputeVotersVerdicts(unit, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
     return approved;
   });
 }
@@ -129,10 +131,10 @@ export async function decideMembership(ctx: RequestContext, input: DecideMembers
 export async function suspendMember(ctx: RequestContext, input: SuspendMemberInput): Promise<MembershipChange> {
   const { reason } = parseInput(suspendInput, input);
   let recomputedClaimCount = 0;
-  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId) => {
+  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId, unit) => {
     if (membership.status !== MembershipStatus.Active) throw conflict(`Only an ACTIVE member can be suspended; this membership is ${membership.status}`);
     const suspended = await setStatus(tx, membership, MembershipStatus.Suspended);
-    recomputedClaimCount = await recomputeVotersVerdicts(tx, [membership.reviewerId], {
+    recomputedClaimCount = await recomputeVotersVerdicts(unit, [membership.reviewerId], {
       at: new Date(),
       actorId,
       reason: `A member of ${organization.name} was suspended and their votes stopped counting: ${reason}`,
@@ -145,11 +147,11 @@ export async function suspendMember(ctx: RequestContext, input: SuspendMemberInp
 /** The organisation's admins or an ADMIN: a SUSPENDED member becomes ACTIVE again and their votes count again. */
 export async function reinstateMember(ctx: RequestContext, input: ReinstateMemberInput): Promise<MembershipChange> {
   let recomputedClaimCount = 0;
-  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId) => {
+  const membership = await changeMembership(ctx, input.membershipId, async (tx, { membership, organization }, actorId, unit) => {
     if (membership.status !== MembershipStatus.Suspended) throw conflict(`Only a SUSPENDED member can be reinstated; this membership is ${membership.status}`);
     await assertNoActiveMembership(tx, membership.reviewerId);
     const reinstated = await setStatus(tx, membership, MembershipStatus.Active);
-    recomputedClaimCount = await recomputeVotersVerdicts(tx, [membership.reviewerId], {
+    recomputedClaimCount = await recomputeVotersVerdicts(unit, [membership.reviewerId], {
       at: new Date(),
       actorId,
       reason: `A member of ${organization.name} was reinstated and their votes count again`,
@@ -173,13 +175,13 @@ interface LockedMembership {
 async function changeMembership(
   ctx: RequestContext,
   membershipId: string,
-  change: (tx: EntityManager, locked: LockedMembership, actorId: string) => Promise<MembershipEntity>,
+  change: (tx: EntityManager, locked: LockedMembership, actorId: string, unit: UnitOfWork) => Promise<MembershipEntity>,
 ): Promise<MembershipEntity> {
   const actor = requireStanding(ctx.viewer, Role.Observer);
   const id = decodeGlobalId(membershipId, 'Membership');
   const found = await ctx.loaders.membership.load(id);
   if (!found) throw notFound('Membership');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const organization = await lockOrganization(tx, found.organizationId, 'FOR SHARE');
     // Under the organisation's lock, so that an admin suspended a moment ago no longer decides.
     if (!(await managesOrganization(tx, actor, organization.id))) {
@@ -187,7 +189,7 @@ async function changeMembership(
     }
     const reviewer = await lockReviewer(tx, found.reviewerId);
     const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1 FOR UPDATE', [id]);
-    return change(tx, { membership, reviewer, organization }, actor.id);
+    return change(tx, { membership, reviewer, organization }, actor.id, unit);
   });
 }
 

@@ -10,7 +10,8 @@ import { Limits, optionalHttpUrl, parseInput, text } from '../domain/input-rules
 import { requireRole } from '../domain/roles';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { ListOrders } from './list-orders';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
 const organizationInput = z.object({ name: text(Limits.shortText), url: optionalHttpUrl });
@@ -44,7 +45,7 @@ export async function createOrganization(ctx: RequestContext, input: CreateOrgan
 export async function setOrganizationVerified(ctx: RequestContext, input: SetOrganizationVerifiedInput): Promise<VerificationChange> {
   const actor = requireRole(ctx.viewer, Role.Admin);
   const organizationId = decodeGlobalId(input.organizationId, 'Organization');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const organization = await lockOrganization(tx, organizationId, 'FOR UPDATE');
     if (organization.verified === input.verified) return { organization, recomputedClaimCount: 0 };
     organization.verified = input.verified;
@@ -59,7 +60,7 @@ export async function setOrganizationVerified(ctx: RequestContext, input: SetOrg
     const reason = input.verified
       ? `${organization.name} was verified: its members' votes now count toward the organisations a verdict needs`
       : `${organization.name} is no longer verified: its members' votes no longer count toward the organisations a verdict needs`;
-    const recomputedClaimCount = await recomputeVotersVerdicts(tx, members.map((member) => member.id), { at: new Date(), actorId: actor.id, reason });
+    const recomputedClaimCount = await recomputeVotersVerdicts(unit, members.map((member) => member.id), { at: new Date(), actorId: actor.id, reason });
     return { organization: saved, recomputedClaimCount };
   });
 }

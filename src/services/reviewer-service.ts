@@ -13,7 +13,9 @@ import { OrganizationEntity } from '../entities/organization.entity';
 import { redeemInvitation } from './invitation-service';
 import { fileRequest, joinWithInvitation } from './membership-service';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
-import { RequestContext, transact, unsuspendedViewer, type Viewer } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
+import { unsuspendedViewer, type Viewer } from './viewer';
 import { recomputeVotersVerdicts } from './trust-recompute';
 import { suspendedSql } from './standing';
 
@@ -41,7 +43,7 @@ const signUpInput = z.object({
 export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthResult> {
   const fields = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(fields.password);
-  const reviewer = await transact(ctx, async (tx) => {
+  const reviewer = await transact(ctx, async (tx, unit) => {
     // One sign-up or role change at a time: two cannot both become the first ADMIN.
     await tx.query('SELECT pg_advisory_xact_lock(7261002)');
     const first = (await tx.count(ReviewerEntity)) === 0;
@@ -60,13 +62,13 @@ export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<A
     }
     if (fields.invitationCode) {
       const invitation = await redeemInvitation(tx, fields.invitationCode, row, 'invitationCode');
-      return (await joinWithInvitation(tx, row.id, invitation, row.id)).reviewer;
+      return (await joinWithInvitation(unit, row.id, invitation, row.id)).reviewer;
     }
     const named = fields.organization ? await organizationNamed(tx, fields.organization) : null;
     if (named && !first) await fileRequest(tx, row.id, named.id);
     return readReviewer(tx, row.id);
   });
-  return { token: await ctx.app.tokens.issue(reviewer.id), reviewer: unsuspendedViewer(reviewer) };
+  return signedIn(ctx, unsuspendedViewer(reviewer));
 }
 
 /** The organisation with this name, compared trimmed and case-insensitively; null when none. */
@@ -91,7 +93,14 @@ export async function logIn(ctx: RequestContext, input: LogInInput): Promise<Aut
   if (!found || !valid) throw unauthenticated('Wrong email or password');
   const reviewer = await readViewer(ctx.app.dataSource, found.id);
   if (!reviewer) throw unauthenticated('Wrong email or password');
-  return { token: await ctx.app.tokens.issue(found.id), reviewer };
+  return signedIn(ctx, reviewer);
+}
+
+/** The account's token; the request acts as the account from now on, if it was anonymous. */
+async function signedIn(ctx: RequestContext, reviewer: Viewer): Promise<AuthResult> {
+  const token = await ctx.app.tokens.issue(reviewer.id);
+  ctx.signIn(reviewer);
+  return { token, reviewer };
 }
 
 /**
@@ -101,7 +110,7 @@ export async function logIn(ctx: RequestContext, input: LogInInput): Promise<Aut
 export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRoleInput): Promise<ReviewerEntity> {
   const actor = requireRole(ctx.viewer, Role.Admin);
   const reviewerId = decodeGlobalId(input.reviewerId, 'Reviewer');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     await tx.query('SELECT pg_advisory_xact_lock(7261002)'); // the same lock as sign-up: one role change at a time
     const reviewer = await tx.findOne(ReviewerEntity, { where: { id: reviewerId }, lock: { mode: 'pessimistic_write' } });
     if (!reviewer) throw notFound('Reviewer');
@@ -114,7 +123,7 @@ export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRol
     const votes = hasRole(input.role, Role.Reviewer);
     if (votes !== votedBefore) {
       const reason = votes ? `A reviewer's role became ${input.role}: their votes count again` : `A reviewer's role became ${input.role}: their votes stopped counting`;
-      await recomputeVotersVerdicts(tx, [reviewer.id], { at: new Date(), actorId: actor.id, reason });
+      await recomputeVotersVerdicts(unit, [reviewer.id], { at: new Date(), actorId: actor.id, reason });
     }
     return saved;
   });

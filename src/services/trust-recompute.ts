@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { UnitOfWork } from './unit-of-work';
 import { selectEntities } from '../db/entity-rows';
 import { queryRows } from '../db/transaction';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
@@ -24,8 +24,9 @@ export interface TrustChange {
  * claim reopened meanwhile is seen as it now is), then each event's log head, last. Returns the
  * number of verdicts that changed, duplicates included (one VERDICT_CHANGED entry each).
  */
-export async function recomputeVotersVerdicts(tx: EntityManager, reviewerIds: readonly string[], change: TrustChange): Promise<number> {
+export async function recomputeVotersVerdicts(unit: UnitOfWork, reviewerIds: readonly string[], change: TrustChange): Promise<number> {
   if (reviewerIds.length === 0) return 0;
+  const { tx } = unit;
   const voted = await queryRows<{ claimId: string; eventId: string }>(
     tx,
     `SELECT DISTINCT c.id AS "claimId", c.event_id AS "eventId"
@@ -47,6 +48,6 @@ export async function recomputeVotersVerdicts(tx: EntityManager, reviewerIds: re
     changed += (await changeVerdicts(tx, moves, { at: change.at, actorId: change.actorId, log, reason: change.reason })).length;
     logs.set(event.id, log);
   }
-  for (const [eventId, log] of logs) await appendActivity(tx, eventId, log, change.at);
+  for (const [eventId, log] of logs) await appendActivity(unit, eventId, log, change.at);
   return changed;
 }

@@ -13,7 +13,8 @@ import { assertEventOpen, LockedClaim, lockClaim } from './claim-locks';
 import { policyOf } from './event-service';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact, type UnitOfWork } from './unit-of-work';
 import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { entityRows } from '../db/entity-rows';
@@ -37,7 +38,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(castVoteInput, input);
   const evidenceIds = [...new Set((fields.evidenceIds ?? []).map((id) => decodeGlobalId(id, 'Evidence')))];
-  const cast = await transact(ctx, async (tx) => {
+  const cast = await transact(ctx, async (tx, unit) => {
     await lockVoter(tx, actor.id);
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
@@ -48,7 +49,7 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
     const vote = await replaceVote(tx, { claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, at });
     if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id, evidenceId })));
     const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
-    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log }, actor.id);
+    await recomputeAndLog(unit, locked, { at, actorId: actor.id, log }, actor.id);
     return { vote, claim: locked.claim };
   });
   ctx.app.metrics.voteCast(input.rating);
@@ -59,13 +60,13 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
 export async function retractVote(ctx: RequestContext, input: RetractVoteInput): Promise<ClaimEntity> {
   const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const claimId = decodeGlobalId(input.claimId, 'Claim');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
     const removed = await tx.delete(VoteEntity, { claimId, reviewerId: actor.id });
     if (!removed.affected) throw conflict('You have no vote on this claim');
     const at = new Date();
-    await recomputeAndLog(tx, locked, { at, actorId: actor.id, log: [{ type: ActivityType.VoteRetracted, claimId, actorId: actor.id }] });
+    await recomputeAndLog(unit, locked, { at, actorId: actor.id, log: [{ type: ActivityType.VoteRetracted, claimId, actorId: actor.id }] });
     return locked.claim;
   });
 }
@@ -101,17 +102,18 @@ async function replaceVote(
 
 /** Recomputes the locked claim's verdict and logs the change; with `voterId`, FORBIDDEN (before anything is kept) when that voter's vote would not count. */
 async function recomputeAndLog(
-  tx: EntityManager,
+  unit: UnitOfWork,
   { claim, event }: LockedClaim,
   change: { at: Date; actorId: string; log: NewActivity[] },
   voterId?: string,
 ): Promise<void> {
+  const { tx } = unit;
   const ballots = (await ballotsOf(tx, [claim.id])).get(claim.id) ?? [];
   if (voterId && !ballots.some((ballot) => ballot.voterId === voterId && ballot.counts)) {
     throw forbidden('Your vote would not count: your role or membership no longer allows voting');
   }
   await changeVerdict(tx, claim, ruleTarget(ballots, policyOf(event)), change);
-  await appendActivity(tx, event.id, change.log, change.at);
+  await appendActivity(unit, event.id, change.log, change.at);
 }
 
 /** Locks the voter's row FOR SHARE: first of a vote's locks (see claim-locks' lock order). */

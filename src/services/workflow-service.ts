@@ -10,7 +10,8 @@ import { explainPublished } from '../domain/verdict-explanation';
 import { appendActivity, NewActivity } from './activity-log';
 import { LockedClaim, lockClaim, lockClaims } from './claim-locks';
 import { policyOf } from './event-service';
-import { RequestContext, transact } from './request-context';
+import type { RequestContext } from './request-context';
+import { transact } from './unit-of-work';
 import { changeVerdict, ruleVerdict } from './verdict-changes';
 
 const summaryInput = z.object({ summary: text(Limits.longText) });
@@ -57,7 +58,7 @@ export async function markDuplicate(ctx: RequestContext, input: MarkDuplicateInp
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const originalId = decodeGlobalId(input.duplicateOfId, 'Claim');
   if (claimId === originalId) throw badInput('A claim cannot be a duplicate of itself', 'duplicateOfId');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const [{ claim, event }, { claim: original }] = await lockClaims(tx, [claimId, originalId]);
     if (original.duplicateOfId) throw conflict('The original is itself a duplicate; name its original instead');
     if (claim.duplicateOfId) throw conflict('The claim is already marked as a duplicate');
@@ -74,7 +75,7 @@ export async function markDuplicate(ctx: RequestContext, input: MarkDuplicateInp
       verdict: claim.verdict,
       detail: { duplicateOfId: original.id },
     });
-    await appendActivity(tx, event.id, change.log, change.at);
+    await appendActivity(unit, event.id, change.log, change.at);
     return claim;
   });
 }
@@ -87,12 +88,12 @@ async function editClaim(
 ): Promise<ClaimEntity> {
   const actor: Actor = requireRole(ctx.viewer, Role.Editor);
   const claimId = decodeGlobalId(globalId, 'Claim');
-  return transact(ctx, async (tx) => {
+  return transact(ctx, async (tx, unit) => {
     const locked = await lockClaim(tx, claimId);
     if (locked.claim.duplicateOfId) throw conflict('The claim is a duplicate; its verdict is its original\'s');
     const change = { at: new Date(), actorId: actor.id, log: [] as NewActivity[] };
     await edit(tx, locked, change);
-    await appendActivity(tx, locked.event.id, change.log, change.at);
+    await appendActivity(unit, locked.event.id, change.log, change.at);
     return locked.claim;
   });
 }

@@ -53,19 +53,25 @@ function watchViewerReads(schema: GraphQLSchema): ViewerReads {
 /** The resolver's context; the viewer it hands out is watched wherever it goes (Query.viewer's value is the viewer). */
 function watching(ctx: RequestContext, noteRead: () => void): RequestContext {
   const keyedByViewer = (name: string | symbol) => typeof name === 'string' && name.startsWith('viewer');
+  // Read through `this`: a commit or a sign-in renews the wrapper's own viewer and loaders.
   return Object.create(ctx, {
     viewer: {
-      get: () =>
-        ctx.viewer &&
-        new Proxy(ctx.viewer, {
-          get: (viewer, key) => (noteRead(), Reflect.get(viewer, key)),
-          has: (viewer, key) => (noteRead(), Reflect.has(viewer, key)),
-        }),
-      set: (viewer) => (ctx.viewer = viewer),
+      get(this: RequestContext) {
+        const viewer = Reflect.get(ctx, 'viewer', this) as RequestContext['viewer'];
+        return (
+          viewer &&
+          new Proxy(viewer, {
+            get: (target, key) => (noteRead(), Reflect.get(target, key)),
+            has: (target, key) => (noteRead(), Reflect.has(target, key)),
+          })
+        );
+      },
     },
     loaders: {
-      get: () => new Proxy(ctx.loaders, { get: (loaders, name) => (keyedByViewer(name) && noteRead(), Reflect.get(loaders, name)) }),
-      set: (loaders) => (ctx.loaders = loaders),
+      get(this: RequestContext) {
+        const loaders = Reflect.get(ctx, 'loaders', this) as RequestContext['loaders'];
+        return new Proxy(loaders, { get: (target, name) => (keyedByViewer(name) && noteRead(), Reflect.get(target, name)) });
+      },
     },
   });
 }

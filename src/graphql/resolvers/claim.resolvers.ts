@@ -17,7 +17,10 @@ export const claimResolvers: Resolvers = {
     similarClaims: (_, args, ctx) => findSimilarClaims(ctx, args),
   },
   Mutation: {
-    submitClaim: (_, { input }, ctx) => submitClaim(ctx, input),
+    submitClaim: async (_, { input }, ctx) => {
+      const { claim, similar } = await submitClaim(ctx, input);
+      return { claim, similar };
+    },
     publishVerdict: async (_, { input }, ctx) => ({ claim: await publishVerdict(ctx, input) }),
     reopenClaim: async (_, { input }, ctx) => ({ claim: await reopenClaim(ctx, input) }),
     markDuplicate: async (_, { input }, ctx) => ({ claim: await markDuplicate(ctx, input) }),

@@ -23,13 +23,25 @@ export const organizationResolvers: Resolvers = {
   },
   Mutation: {
     createOrganization: async (_, { input }, ctx) => ({ organization: await createOrganization(ctx, input) }),
-    setOrganizationVerified: (_, { input }, ctx) => setOrganizationVerified(ctx, input),
+    setOrganizationVerified: async (_, { input }, ctx) => {
+      const { organization, recomputedClaimCount } = await setOrganizationVerified(ctx, input);
+      return { organization, recomputedClaimCount };
+    },
     inviteMember: async (_, { input }, ctx) => ({ invitation: await inviteMember(ctx, input) }),
-    acceptInvitation: (_, { input }, ctx) => acceptInvitation(ctx, input),
+    acceptInvitation: async (_, { input }, ctx) => {
+      const { membership, reviewer } = await acceptInvitation(ctx, input);
+      return { membership, reviewer };
+    },
     requestMembership: async (_, { input }, ctx) => ({ membership: await requestMembership(ctx, input) }),
     decideMembership: async (_, { input }, ctx) => ({ membership: await decideMembership(ctx, input) }),
-    suspendMember: (_, { input }, ctx) => suspendMember(ctx, input),
-    reinstateMember: (_, { input }, ctx) => reinstateMember(ctx, input),
+    suspendMember: async (_, { input }, ctx) => {
+      const { membership, recomputedClaimCount } = await suspendMember(ctx, input);
+      return { membership, recomputedClaimCount };
+    },
+    reinstateMember: async (_, { input }, ctx) => {
+      const { membership, recomputedClaimCount } = await reinstateMember(ctx, input);
+      return { membership, recomputedClaimCount };
+    },
   },
   Organization: {
     id: (organization) => encodeGlobalId('Organization', organization.id),

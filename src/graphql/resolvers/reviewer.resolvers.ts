@@ -7,16 +7,15 @@ export const reviewerResolvers: Resolvers = {
     viewer: (_, __, ctx) => ctx.viewer,
   },
   Mutation: {
-    signUp: (_, { input }, ctx) => signUp(ctx, input),
-    logIn: (_, { input }, ctx) => logIn(ctx, input),
-    setReviewerRole: async (_, { input }, ctx) => ({ reviewer: await setReviewerRole(ctx, input) }),
-  },
-  AuthPayload: {
-    // The new account's own token: its reviewer is the viewer from now on.
-    reviewer: (auth, _, ctx) => {
-      ctx.viewer ??= auth.reviewer;
-      return auth.reviewer;
+    signUp: async (_, { input }, ctx) => {
+      const { token, reviewer } = await signUp(ctx, input);
+      return { token, reviewer };
     },
+    logIn: async (_, { input }, ctx) => {
+      const { token, reviewer } = await logIn(ctx, input);
+      return { token, reviewer };
+    },
+    setReviewerRole: async (_, { input }, ctx) => ({ reviewer: await setReviewerRole(ctx, input) }),
   },
   Reviewer: {
     id: (reviewer) => encodeGlobalId('Reviewer', reviewer.id),
