@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import fresh from 'fresh';
+import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../graphql/errors';
 import type { AppServices } from '../services/app-services';
 import { createRequestContext, type RequestContext } from '../services/request-context';
 import type { RequestOrigin } from '../services/request-origin';
@@ -29,7 +30,7 @@ const types = {
 /** Pages are read fresh within a minute of a change (a reopening must show soon); a conditional GET costs a 304. */
 const pageCaching = 'public, max-age=60';
 
-type Rendered = { type: string; body: string; status?: number; caching?: string } | null;
+type Rendered = { type: string; body: string; status?: number; caching?: string; retryAfter?: number } | null;
 
 /**
  * The public pages, for anyone, without JavaScript: the claim pages that ClaimReview `url`s
@@ -46,8 +47,13 @@ export function publicPages(app: AppServices, originOf: (res: Response) => Reque
     try {
       rendered = (await render(ctx, req)) ?? { type: types.html, body: notFoundPage(site), status: 404, caching: 'no-cache' };
     } catch (error) {
-      ctx.log.error({ err: error }, 'public page failed');
-      rendered = { type: types.html, body: errorPage, status: 500, caching: 'no-store' };
+      if (isDatabaseUnreachable(error)) {
+        ctx.log.warn({ err: error }, 'public page: database out of reach');
+        rendered = { type: types.html, body: unavailablePage, status: 503, caching: 'no-store', retryAfter: databaseRetryAfterSeconds };
+      } else {
+        ctx.log.error({ err: error }, 'public page failed');
+        rendered = { type: types.html, body: errorPage, status: 500, caching: 'no-store' };
+      }
     }
     send(req, res, rendered);
   };
@@ -80,7 +86,8 @@ function optional<T, R>(found: T | null, render: (found: T) => R): R | null {
  * even with `Cache-Control: no-cache` (which fetch() adds to every conditional request, and
  * Express's own check refuses): asking with a validator is asking to revalidate.
  */
-function send(req: Request, res: Response, { type, body, status = 200, caching = pageCaching }: NonNullable<Rendered>): void {
+function send(req: Request, res: Response, { type, body, status = 200, caching = pageCaching, retryAfter }: NonNullable<Rendered>): void {
+  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
   res.setHeader('cache-control', caching);
   res.setHeader('content-security-policy', contentSecurityPolicy);
   res.setHeader('x-content-type-options', 'nosniff');
@@ -98,4 +105,9 @@ function send(req: Request, res: Response, { type, body, status = 200, caching =
 
 const errorPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title></head>
 <body><h1>Something went wrong</h1><p>The page could not be shown just now. Please try again in a moment.</p></body></html>
+`;
+
+/** While the database is out of reach (503, with Retry-After): the page will come back by itself. */
+const unavailablePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Back in a moment</title></head>
+<body><h1>Back in a moment</h1><p>The verdicts cannot be read just now. This page will work again shortly; please reload it in a few seconds.</p></body></html>
 `;

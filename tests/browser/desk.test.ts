@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ok } from '../support/client';
+import { checkClaimReviewPage, checkPublicPage, fetchPage, pathOf } from '../support/public-page';
 import { startTestServer, TestServer } from '../support/test-server';
 import { Member, World } from '../support/world';
 import { Browser, inChromium, openBrowser, signIn, waitForStatus } from './desk-browser';
@@ -122,14 +123,14 @@ inChromium('lets an editor publish a verdict in CONSENSUS with a summary', async
 
   const claim = ok(await world.anonymous.op('ClaimDetail', { id: claimId })).claim;
   expect(claim.verdict).toMatchObject({ status: 'PUBLISHED', rating: 'FALSE', summary: 'Official footage shows the president in Astana the same evening.' });
-  // The public page, where this server has one (GET /claims/<id>): the same ClaimReview.
-  const page = await fetch(`${origin}/claims/${claimId}`);
-  if (page.status !== 404) {
-    const html = await page.text();
-    const markup = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)];
-    expect(markup).toHaveLength(1);
-    expect(JSON.parse(markup[0][1])).toEqual(claim.claimReview);
-  }
+  // The public page its ClaimReview url names: valid markup, no reviewer named, and what a reader sees.
+  const publicPath = pathOf(claim.claimReview.url);
+  const publicPage = await fetchPage(origin, publicPath);
+  checkPublicPage(publicPage, { forbidden: [editor.email, reviewerB.email] });
+  checkClaimReviewPage(publicPage, claim.claimReview, claim.claimReview.inLanguage ?? null);
+  await e.page.goto(`${origin}${publicPath}`);
+  await e.page.getByRole('heading', { level: 1, name: statement }).waitFor();
+  await e.page.screenshot({ path: join(docs, 'public-claim.png'), fullPage: true });
 });
 
 async function votesOn(claimId: string) {

@@ -57,6 +57,12 @@ onPostgresOnly('on PostgreSQL only: while the database is out of reach, reads an
     expect(anonymousRead.headers['access-control-expose-headers']).toMatch(/retry-after/i);
     expectUnavailable(JSON.parse(anonymousRead.text));
 
+    // A public page: 503 with Retry-After as well, not a 500 that a reader or a crawler takes as final.
+    const page = await fetch(new URL(`/events/${eventId}`, server.url));
+    expect(page.status).toBe(503);
+    expect(page.headers.get('retry-after')).toBe('5');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+
     // Signed in, the token's reviewer is read before anything runs: refused there.
     const vote = await editor.api.op('CastVote', { input: { claimId, rating: 'FALSE' } });
     expect(vote.status).toBe(503);
