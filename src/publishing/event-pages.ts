@@ -21,7 +21,7 @@ export interface PublishingEvent {
   latestPublishedAt: Date;
 }
 
-const listed = ['id', 'statement', 'language', 'verdictStatus', 'verdictRating', 'verdictSummary', 'verdictPublishedAt', 'verdictUpdatedAt'];
+const listed = ['id', 'statement', 'language', 'verdict'];
 
 /** The event's page, or null for an unknown event (or a malformed id). */
 export async function readEventPage(ctx: RequestContext, globalId: string): Promise<EventPage | null> {
