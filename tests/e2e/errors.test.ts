@@ -343,7 +343,7 @@ describe('BAD_USER_INPUT', () => {
     expect(ok(await editor.api.op('OpenEvent', { input: { title: 'Edge policy', policy: edges } })).openEvent.event.policy).toEqual(edges);
   });
 
-  test('first above 100 is refused on claims, events and the activity log', async () => {
+  test('first above 100 is refused on claims and events, above 1000 on the activity log', async () => {
     const world = await World.create(server.url);
     const eventId = await world.openEvent(await world.editor());
     const api = world.anonymous;
@@ -351,11 +351,12 @@ describe('BAD_USER_INPUT', () => {
     expectRefused(await api.op('Claims', { first: 101 }), 'BAD_USER_INPUT');
     expectRefused(await api.op('Events', { first: 101 }), 'BAD_USER_INPUT');
     expectRefused(await api.op('EventBoard', { id: eventId, first: 101 }), 'BAD_USER_INPUT');
-    expectRefused(await api.op('ActivitySince', { eventId, first: 101 }), 'BAD_USER_INPUT');
+    expectRefused(await api.op('ActivitySince', { eventId, first: 1001 }), 'BAD_USER_INPUT');
     expectRefused(await api.op('Claims', { first: -1 }), 'BAD_USER_INPUT');
 
     ok(await api.op('Claims', { first: 100 }));
     ok(await api.op('Events', { first: 100 }));
+    ok(await api.op('ActivitySince', { eventId, first: 1000 }));
   });
 
   test('a malformed or foreign after cursor is refused', async () => {
