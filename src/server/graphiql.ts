@@ -22,7 +22,10 @@ function bundleDir(): string {
 export function graphiql(): express.Router {
   const dir = bundleDir();
   const router = express.Router();
-  router.get('/graphql', (req, res, next) => {
+  // A middleware, not router.get: a GET route would make the router answer OPTIONS /graphql
+  // itself (Allow: GET, HEAD), before CORS could answer a browser's preflight.
+  router.use('/graphql', (req, res, next) => {
+    if (req.method !== 'GET' || req.path !== '/') return next();
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
     const page = join(dir, 'index.html');
     res.setHeader('cache-control', 'no-cache');
