@@ -1,4 +1,4 @@
-import { LOG_CHANNEL } from '../../src/services/log-commits';
+import { LOG_CHANNEL } from '../../src/db/statements/event-log';
 import { startBaselineServer } from '../lib/baseline-server';
 import { createBenchDatabase } from '../lib/database';
 import { FanoutLoad, Trigger } from '../lib/fanout-load';

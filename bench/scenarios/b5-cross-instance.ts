@@ -1,4 +1,4 @@
-import { LOG_CHANNEL } from '../../src/services/log-commits';
+import { LOG_CHANNEL } from '../../src/db/statements/event-log';
 import { createBenchDatabase } from '../lib/database';
 import { FanoutLoad } from '../lib/fanout-load';
 import {

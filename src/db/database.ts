@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { createDataSource, migrate } from './data-source';
 import { startEmbeddedDatabase } from './embedded';
-import { prepareStatements } from './named-statements';
+import { prepareStatements } from './statements/named-statements';
 
 export interface Database {
   dataSource: DataSource;

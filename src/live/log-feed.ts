@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ActivityEntity } from '../entities/activity.entity';
+import { committedLogHead } from '../db/statements/event-log';
 import { readLog } from '../services/activity-log';
 import type { Logger } from '../observability/logger';
 import type { LogSignal } from './log-signal';
@@ -130,7 +131,6 @@ export class LogFeed {
 
   /** The last position of the event's log that has committed. */
   async committedHead(eventId: string): Promise<number> {
-    const [row] = await this.dataSource.query('SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
-    return row ? Number(row.position) : 0;
+    return committedLogHead(this.dataSource, eventId);
   }
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { LOG_CHANNEL, type CommitSignal, type LogAppend } from '../services/log-commits';
+import { LOG_CHANNEL } from '../db/statements/event-log';
+import type { CommitSignal, LogAppend } from '../services/log-commits';
 import type { Logger } from '../observability/logger';
 
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../db/transaction';
-import { selectEntities } from '../db/entity-rows';
+import { queryRows } from '../db/statements/rows';
+import { selectEntities } from '../db/statements/entity-rows';
 import { parseGlobalId } from '../domain/global-id';
 import type { VerdictState } from '../domain/verdict';
 import type { LoggedVerdict } from '../entities/activity.entity';

@@ -1,5 +1,5 @@
-import { queryRows } from '../db/transaction';
-import { selectEntities } from '../db/entity-rows';
+import { queryRows } from '../db/statements/rows';
+import { selectEntities } from '../db/statements/entity-rows';
 import { parseGlobalId } from '../domain/global-id';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
-import { postgresRateLimitStore } from '../db/rate-limit-store';
+import { postgresRateLimitStore } from '../db/statements/rate-limit-store';
 import { LogFeed } from '../live/log-feed';
 import { inProcessSignal, listenSignal } from '../live/log-signal';
 import type { AppServices } from '../services/app-services';

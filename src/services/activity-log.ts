@@ -1,10 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { selectEntities } from '../db/entity-rows';
+import { And, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
+import { appendEntries, type StoredEntry } from '../db/statements/event-log';
 import type { ActivityType } from '../generated/graphql';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
-import { queryRows } from '../db/transaction';
-import { LOG_CHANNEL } from './log-commits';
 import type { UnitOfWork } from './unit-of-work';
 
 /**
@@ -18,12 +16,11 @@ export async function readLog(
   limit: number,
   upTo = Number.MAX_SAFE_INTEGER,
 ): Promise<ActivityEntity[]> {
-  return selectEntities(
-    dataSource.manager,
-    ActivityEntity,
-    'WHERE x.event_id = $1 AND x.position > $2 AND x.position <= $3 ORDER BY x.position LIMIT $4',
-    [eventId, after, upTo, limit],
-  );
+  return dataSource.manager.find(ActivityEntity, {
+    where: { eventId, position: And(MoreThan(after), LessThanOrEqual(upTo)) },
+    order: { position: 'ASC' },
+    take: limit,
+  });
 }
 
 /** An entry to append, in the order it happened. */
@@ -35,9 +32,6 @@ export interface NewActivity {
   previous?: VerdictState;
   detail?: ActivityEntity['detail'];
 }
-
-/** The columns appendActivity writes: every column of ActivityEntity (tests/e2e/hand-written-sql.test.ts). */
-export const activityInsertColumns = ['event_id', 'position', 'type', 'claim_id', 'actor_id', 'at', 'verdict', 'previous', 'detail'] as const;
 
 /**
  * Appends entries to an event's log at the next positions. Must be the last statement that
@@ -53,7 +47,7 @@ export async function appendActivity(
   at: Date,
 ): Promise<ActivityEntity[]> {
   if (entries.length === 0) return [];
-  const logged = entries.map((entry, i) => ({
+  const logged: StoredEntry[] = entries.map((entry, i) => ({
     i: i + 1,
     type: entry.type,
     claim_id: entry.claimId ?? null,
@@ -62,27 +56,8 @@ export async function appendActivity(
     previous: entry.previous ? toLoggedVerdict(entry.previous) : null,
     detail: entry.detail ?? null,
   }));
-  // One statement from the head's lock to the rows: the lock is held until COMMIT, and every
-  // round trip while it is held delays the event's next writer (bench B2). The NOTIFY goes out
-  // with the transaction: listeners hear of it after COMMIT, and never after a ROLLBACK.
-  const [last] = await queryRows<{ position: number }>(
-    tx,
-    `WITH head AS (
-       UPDATE event_log_heads SET position = position + $2 WHERE event_id = $1 RETURNING position
-     ), notice AS (
-       SELECT pg_notify($3, $1::text || ':' || position) FROM head
-     ), appended AS (
-       INSERT INTO activity (${activityInsertColumns.join(', ')})
-       SELECT $1, head.position - $2 + e.i, e.type, e.claim_id, e.actor_id, $4, e.verdict, e.previous, e.detail
-         FROM head, jsonb_to_recordset($5::jsonb)
-           AS e(i int, type text, claim_id uuid, actor_id uuid, verdict jsonb, previous jsonb, detail jsonb)
-       RETURNING position
-     )
-     SELECT head.position FROM head, notice WHERE (SELECT count(*) FROM appended) = $2`,
-    [eventId, entries.length, LOG_CHANNEL, at, JSON.stringify(logged)],
-  );
-  if (!last) throw new Error(`The log of event ${eventId} has no head, or not every entry was appended`);
-  const position = Number(last.position);
+  const position = await appendEntries(tx, eventId, logged, at);
+  if (position === null) throw new Error(`The log of event ${eventId} has no head, or not every entry was appended`);
   const first = position - entries.length + 1;
   const rows = entries.map((entry, i) =>
     tx.create(ActivityEntity, {
@@ -99,11 +74,6 @@ export async function appendActivity(
   );
   logAppends.push({ eventId, position });
   return rows;
-}
-
-/** Starts an event's log; in the transaction that creates the event. */
-export async function createEventLog(tx: EntityManager, eventId: string): Promise<void> {
-  await tx.query('INSERT INTO event_log_heads (event_id, position) VALUES ($1, 0)', [eventId]);
 }
 
 export function toLoggedVerdict(verdict: VerdictState): LoggedVerdict {

@@ -1,6 +1,5 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows, selectEntities } from '../db/entity-rows';
-import { queryRows } from '../db/transaction';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { lockClaimAndEvent } from '../db/statements/vote-path';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { badInput, conflict, notFound } from '../domain/errors';
@@ -22,31 +21,18 @@ export interface LockedClaim {
 type RowLock = 'FOR SHARE' | 'FOR UPDATE';
 
 /**
- * Locks a claim for a change, its event first; NOT_FOUND when there is no such claim. One
- * statement, as it runs on every vote (bench B2): the LATERAL join makes the event's row the
- * outer one, so it is locked before the claim's, in the lock order above.
+ * Locks a claim for a change, its event first, in the lock order above; NOT_FOUND when there is
+ * no such claim.
  */
 export async function lockClaim(tx: EntityManager, claimId: string): Promise<LockedClaim> {
-  const events = entityRows(tx.connection, BreakingEventEntity);
-  const claims = entityRows(tx.connection, ClaimEntity);
-  const rows = await queryRows<ObjectLiteral>(
-    tx,
-    `SELECT ${events.columns('e', { prefix: 'event' })}, ${claims.columns('c', { prefix: 'claim' })}
-       FROM (SELECT * FROM "${events.table}" WHERE id = (SELECT event_id FROM "${claims.table}" WHERE id = $1) FOR SHARE) e
-      CROSS JOIN LATERAL (SELECT * FROM "${claims.table}" WHERE id = $1 AND event_id = e.id FOR UPDATE) c`,
-    [claimId],
-  );
-  if (rows.length === 0) throw notFound('Claim');
-  return { claim: claims.hydrate(rows, 'claim')[0], event: events.hydrate(rows, 'event')[0] };
+  const locked = await lockClaimAndEvent(tx, claimId);
+  if (!locked) throw notFound('Claim');
+  return locked;
 }
 
 /** Locks claims of one event for a change, in id order; NOT_FOUND for a missing one. */
 export async function lockClaims(tx: EntityManager, claimIds: readonly string[]): Promise<LockedClaim[]> {
-  const located = await queryRows<{ id: string; eventId: string }>(
-    tx,
-    'SELECT id, event_id AS "eventId" FROM claims WHERE id = ANY($1::uuid[])',
-    [claimIds],
-  );
+  const located = await tx.find(ClaimEntity, { select: { id: true, eventId: true }, where: { id: In([...claimIds]) } });
   for (const id of claimIds) if (!located.some((claim) => claim.id === id)) throw notFound('Claim');
   const eventIds = new Set(located.map((claim) => claim.eventId));
   if (eventIds.size !== 1) throw badInput('The claims belong to different events');
@@ -71,10 +57,13 @@ export async function lockEvent(
   return event;
 }
 
-/** A row (alias x) locked, as its entity: plain SQL, as locks are taken on every change. */
+/** A row locked, as its entity. */
 async function lockRow<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, id: string, lock: RowLock): Promise<T | null> {
-  const [row] = await selectEntities(tx, entity, `WHERE x.id = $1 ${lock}`, [id]);
-  return row ?? null;
+  return tx
+    .createQueryBuilder(entity, 'x')
+    .where('x.id = :id', { id })
+    .setLock(lock === 'FOR UPDATE' ? 'pessimistic_write' : 'pessimistic_read')
+    .getOne();
 }
 
 /** CONFLICT when the event takes nothing new. */

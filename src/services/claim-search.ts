@@ -1,4 +1,4 @@
-import type { ListFilter } from './list-query';
+import type { ListFilter } from '../db/statements/list-page';
 
 /**
  * How close a statement's wording must come to a search to be found by resemblance: pg_trgm's

@@ -7,7 +7,7 @@ import { requireStanding } from '../domain/trust';
 import { appendActivity } from './activity-log';
 import { assertEventOpen, lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
-import { descendingPage, listFilter } from './list-query';
+import { descendingPage, listFilter } from '../db/statements/list-page';
 import { ConnectionModel, pageRequest, rankedOrder, toConnection } from './pagination';
 import { matchSearch } from './claim-search';
 import type { RequestContext } from './request-context';
@@ -89,7 +89,7 @@ export async function listClaims(
   if (rating?.length) conditions.push(`x.verdict_rating = ANY(${param(rating)}::text[])`);
   if (search) matchSearch(filter, search);
   const sortColumn = byUpdate ? 'verdict_updated_at' : 'created_at';
-  const { rows, rankOf, count } = await descendingPage(ctx, ClaimEntity, filter, sortColumn, request, only);
+  const { rows, rankOf, count } = await descendingPage(ctx.app.dataSource, ClaimEntity, filter, sortColumn, request, only);
   const order = search ? rankedOrder(listed, rankOf) : listed;
   // All of an event's claims: counted with its stats, which a board reads too (one statement fewer).
   const allOfEvent = event !== null && !status?.length && !rating?.length && !search;

@@ -16,9 +16,10 @@ import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput, text } from '../domain/input-rules';
 import { applyPolicyChange, ConsensusPolicy, DEFAULT_POLICY, samePolicy } from '../domain/policy';
 import { requireRole } from '../domain/roles';
-import { appendActivity, createEventLog, NewActivity } from './activity-log';
+import { createLogHead } from '../db/statements/event-log';
+import { appendActivity, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
-import { descendingPage, listFilter } from './list-query';
+import { descendingPage, listFilter } from '../db/statements/list-page';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import type { RequestContext } from './request-context';
@@ -61,7 +62,7 @@ export async function openEvent(ctx: RequestContext, input: OpenEventInput): Pro
         createdById: actor.id,
       }),
     );
-    await createEventLog(tx, event.id);
+    await createLogHead(tx, event.id);
     await appendActivity(unit, event.id, [{ type: ActivityType.EventOpened, actorId: actor.id }], now);
     return event;
   });
@@ -137,6 +138,6 @@ export async function listEvents(
   const request = pageRequest(order, args.first, args.after);
   const filter = listFilter();
   if (args.status) filter.conditions.push(`x.status = ${filter.param(args.status)}`);
-  const { rows, count } = await descendingPage(ctx, BreakingEventEntity, filter, 'created_at', request);
+  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, filter, 'created_at', request);
   return toConnection(order, rows, request, count);
 }

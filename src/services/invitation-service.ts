@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/entity-rows';
-import { queryRows } from '../db/transaction';
+import { selectEntities } from '../db/statements/entity-rows';
+import { queryRows } from '../db/statements/rows';
 import { InvitationEntity } from '../entities/organization.entity';
 import { MembershipStatus, Role, type InviteMemberInput } from '../generated/graphql';
 import { badInput, forbidden } from '../domain/errors';

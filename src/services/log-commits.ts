@@ -1,6 +1,3 @@
-/** The NOTIFY channel: payload `<eventId>:<position>`, sent inside the writing transaction. */
-export const LOG_CHANNEL = 'activity_log';
-
 /** A transaction's append to an event's log: the last position it wrote. */
 export interface LogAppend {
   eventId: string;

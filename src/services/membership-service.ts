@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/entity-rows';
-import { queryRows, sqlState } from '../db/transaction';
+import { selectEntities } from '../db/statements/entity-rows';
+import { sqlState } from '../db/transaction';
+import { queryRows } from '../db/statements/rows';
 import { MembershipEntity, type InvitationEntity, type OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import {

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/entity-rows';
-import { queryRows, sqlState } from '../db/transaction';
+import { selectEntities } from '../db/statements/entity-rows';
+import { sqlState } from '../db/transaction';
+import { queryRows } from '../db/statements/rows';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { MembershipStatus, Role, type CreateOrganizationInput, type SetOrganizationVerifiedInput } from '../generated/graphql';
 import { conflict, forbidden, notFound } from '../domain/errors';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { RateLimitStore } from '../db/rate-limit-store';
+import type { RateLimitStore } from '../db/statements/rate-limit-store';
 import { Attempt, Caller, chargesFor, RateLimitPolicy, retryAfter, sweepIntervalSeconds } from '../domain/rate-limits';
 import type { Logger } from '../observability/logger';
 

@@ -7,8 +7,9 @@ import { email, Limits, optionalText, parseInput, password, text } from '../doma
 import { hasRole, requireRole } from '../domain/roles';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { entityRows, selectEntities } from '../db/entity-rows';
-import { queryRows, sqlState } from '../db/transaction';
+import { entityRows, selectEntities } from '../db/statements/entity-rows';
+import { sqlState } from '../db/transaction';
+import { queryRows } from '../db/statements/rows';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { redeemInvitation } from './invitation-service';
 import { fileRequest, joinWithInvitation } from './membership-service';
@@ -17,7 +18,7 @@ import type { RequestContext } from './request-context';
 import { transact } from './unit-of-work';
 import { unsuspendedViewer, type Viewer } from './viewer';
 import { recomputeVotersVerdicts } from './trust-recompute';
-import { suspendedSql } from './standing';
+import { suspendedSql } from '../db/statements/vote-path';
 
 export interface AuthResult {
   token: string;

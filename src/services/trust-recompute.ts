@@ -1,6 +1,6 @@
 import type { UnitOfWork } from './unit-of-work';
-import { selectEntities } from '../db/entity-rows';
-import { queryRows } from '../db/transaction';
+import { selectEntities } from '../db/statements/entity-rows';
+import { queryRows } from '../db/statements/rows';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { VerdictStatus } from '../generated/graphql';

@@ -1,15 +1,12 @@
-import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
-import { ClaimEntity } from '../entities/claim.entity';
+import type { EntityManager } from 'typeorm';
+import { ballotRows, storeVerdicts } from '../db/statements/vote-path';
+import type { ClaimEntity } from '../entities/claim.entity';
 import type { StoredVerdict } from '../entities/verdict.embedded';
 import { ActivityType } from '../generated/graphql';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import { countsTowardVerdict } from '../domain/trust';
-import { suspendedSql } from './standing';
-import type { Role } from '../generated/graphql';
 import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
-import { queryRows } from '../db/transaction';
 
 /** What a verdict change sets; version and updatedAt follow from it. */
 export type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
@@ -52,7 +49,7 @@ export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictM
     return [{ claim, target, previous, verdict: { ...target, version: previous.version + 1, updatedAt: change.at } }];
   });
   if (changed.length === 0) return [];
-  const duplicates = await storeVerdicts(tx, changed);
+  const duplicates = await storeVerdicts(tx, changed.map(({ claim, verdict }) => ({ claimId: claim.id, verdict })));
   const targets = new Map<string, VerdictTarget>();
   for (const { claim, target, previous, verdict } of changed) {
     claim.verdict = verdict;
@@ -68,47 +65,6 @@ export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictM
   }
   const followers = await changeVerdicts(tx, duplicates.map((duplicate) => ({ claim: duplicate, target: targets.get(duplicate.duplicateOfId!)! })), change);
   return [...changed.map(({ claim }) => claim), ...followers];
-}
-
-/**
- * Stores locked claims' new verdicts and locks their duplicates FOR UPDATE, in id order (after
- * the claims themselves, as claim-locks orders them); returns the duplicates. One statement,
- * as it runs on most votes (bench B2); its verdict columns are StoredVerdict's (verdictRecord).
- */
-async function storeVerdicts(tx: EntityManager, stored: readonly { claim: ClaimEntity; verdict: StoredVerdict }[]): Promise<ClaimEntity[]> {
-  const claims = entityRows(tx.connection, ClaimEntity);
-  const record = verdictRecord(tx.connection);
-  const rows = await queryRows<ObjectLiteral>(
-    tx,
-    `WITH stored AS (
-       UPDATE "${claims.table}" c SET ${record.assignments}, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, ${record.definition})
-        WHERE c.id = v.id
-     )
-     SELECT ${claims.columns('x')} FROM "${claims.table}" x WHERE x.duplicate_of_id = ANY($2::uuid[]) ORDER BY x.id FOR UPDATE`,
-    [JSON.stringify(stored.map(({ claim, verdict }) => ({ id: claim.id, ...verdict }))), stored.map(({ claim }) => claim.id)],
-  );
-  return claims.hydrate(rows);
-}
-
-const verdictRecords = new WeakMap<DataSource, { assignments: string; definition: string }>();
-
-/**
- * The claim's verdict columns, from StoredVerdict's metadata: `verdict_x = v."x"` for each, and
- * the record definition that reads a StoredVerdict's JSON (`"x" type`), so that a new verdict
- * column is stored without touching the statement.
- */
-export function verdictRecord(dataSource: DataSource): { assignments: string; definition: string } {
-  let record = verdictRecords.get(dataSource);
-  if (!record) {
-    const columns = dataSource.getMetadata(ClaimEntity).findEmbeddedWithPropertyPath('verdict')!.columns;
-    record = {
-      assignments: columns.map((column) => `"${column.databaseName}" = v."${column.propertyName}"`).join(', '),
-      definition: columns.map((column) => `"${column.propertyName}" ${column.type}`).join(', '),
-    };
-    verdictRecords.set(dataSource, record);
-  }
-  return record;
 }
 
 /** The rule's verdict for a claim from its current votes, under the event's policy. */
@@ -130,22 +86,9 @@ export function ruleTarget(ballots: readonly Ballot[], policy: ConsensusPolicy):
   return { ...computeVerdict(ballots, policy), publishedAt: null, publishedById: null, summary: null };
 }
 
-/**
- * The votes of claims as the verdict rule sees them, read inside the transaction: the one place
- * that reads who may vote (the voter's role, any SUSPENDED membership) and for which verified
- * organisation (an ACTIVE membership of a verified organisation).
- */
+/** The votes of claims as the verdict rule sees them, read inside the transaction (ballotRows). */
 export async function ballotsOf(tx: EntityManager, claimIds: readonly string[]): Promise<Map<string, VoterBallot[]>> {
-  const rows = await queryRows<{ claimId: string; voterId: string; rating: Ballot['rating']; role: Role; suspended: boolean; organization: string | null }>(
-    tx,
-    `SELECT v.claim_id AS "claimId", v.reviewer_id AS "voterId", v.rating, r.role,
-            ${suspendedSql('v.reviewer_id')} AS suspended,
-            (SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
-              WHERE m.reviewer_id = v.reviewer_id AND m.status = 'ACTIVE' AND o.verified) AS organization
-       FROM votes v JOIN reviewers r ON r.id = v.reviewer_id
-      WHERE v.claim_id = ANY($1::uuid[])`,
-    [claimIds],
-  );
+  const rows = await ballotRows(tx, claimIds);
   const byClaim = new Map<string, VoterBallot[]>();
   for (const { claimId, voterId, rating, role, suspended, organization } of rows) {
     let ballots = byClaim.get(claimId);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, Role, VerdictStatus, type CastVoteInput, type Rating, type RetractVoteInput } from '../generated/graphql';
+import { ActivityType, Role, VerdictStatus, type CastVoteInput, type RetractVoteInput } from '../generated/graphql';
 import { badInput, conflict, forbidden } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput } from '../domain/input-rules';
@@ -16,9 +16,7 @@ import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import type { RequestContext } from './request-context';
 import { transact, type UnitOfWork } from './unit-of-work';
 import { ballotsOf, changeVerdict, ruleTarget } from './verdict-changes';
-import type { EntityManager, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
-import { queryRows } from '../db/transaction';
+import { lockVoterRow, upsertVote } from '../db/statements/vote-path';
 
 const castVoteInput = z.object({
   rationale: optionalText(Limits.longText),
@@ -39,14 +37,14 @@ export async function castVote(ctx: RequestContext, input: CastVoteInput): Promi
   const fields = parseInput(castVoteInput, input);
   const evidenceIds = [...new Set((fields.evidenceIds ?? []).map((id) => decodeGlobalId(id, 'Evidence')))];
   const cast = await transact(ctx, async (tx, unit) => {
-    await lockVoter(tx, actor.id);
+    await lockVoterRow(tx, actor.id); // first of a vote's locks (claim-locks' lock order)
     const locked = await lockClaim(tx, claimId);
     assertVotingOpen(locked);
     if (evidenceIds.length && (await tx.countBy(EvidenceEntity, { id: In(evidenceIds), claimId })) !== evidenceIds.length) {
       throw badInput('evidenceIds must name evidence of the same claim', 'evidenceIds');
     }
     const at = new Date();
-    const vote = await replaceVote(tx, { claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, at });
+    const vote = await upsertVote(tx, { claimId, reviewerId: actor.id, rating: input.rating, rationale: fields.rationale ?? null, at });
     if (evidenceIds.length) await tx.insert(VoteEvidenceEntity, evidenceIds.map((evidenceId) => ({ voteId: vote.id, evidenceId })));
     const log: NewActivity[] = [{ type: ActivityType.VoteCast, claimId, actorId: actor.id }];
     await recomputeAndLog(unit, locked, { at, actorId: actor.id, log }, actor.id);
@@ -71,35 +69,6 @@ export async function retractVote(ctx: RequestContext, input: RetractVoteInput):
   });
 }
 
-/** The columns replaceVote writes: every column of VoteEntity but its generated id (tests/e2e/hand-written-sql.test.ts). */
-export const voteInsertColumns = ['claim_id', 'reviewer_id', 'rating', 'rationale', 'created_at', 'updated_at'] as const;
-
-/**
- * Writes the reviewer's vote on the claim, the first or a replacement, and drops the old
- * vote's evidence links: one statement, as it runs under the claim's lock on every vote (bench B2).
- */
-async function replaceVote(
-  tx: EntityManager,
-  vote: { claimId: string; reviewerId: string; rating: Rating; rationale: string | null; at: Date },
-): Promise<VoteEntity> {
-  const votes = entityRows(tx.connection, VoteEntity);
-  const rows = await queryRows<ObjectLiteral>(
-    tx,
-    `WITH vote AS (
-       INSERT INTO "${votes.table}" AS v (${voteInsertColumns.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $5)
-       ON CONFLICT (claim_id, reviewer_id)
-       DO UPDATE SET rating = excluded.rating, rationale = excluded.rationale, updated_at = excluded.updated_at
-       RETURNING ${votes.columns('v')}
-     ), unlinked AS (
-       DELETE FROM vote_evidence WHERE vote_id IN (SELECT "id" FROM vote)
-     )
-     SELECT * FROM vote`,
-    [vote.claimId, vote.reviewerId, vote.rating, vote.rationale, vote.at],
-  );
-  return votes.hydrate(rows)[0];
-}
-
 /** Recomputes the locked claim's verdict and logs the change; with `voterId`, FORBIDDEN (before anything is kept) when that voter's vote would not count. */
 async function recomputeAndLog(
   unit: UnitOfWork,
@@ -114,11 +83,6 @@ async function recomputeAndLog(
   }
   await changeVerdict(tx, claim, ruleTarget(ballots, policyOf(event)), change);
   await appendActivity(unit, event.id, change.log, change.at);
-}
-
-/** Locks the voter's row FOR SHARE: first of a vote's locks (see claim-locks' lock order). */
-async function lockVoter(tx: EntityManager, reviewerId: string): Promise<void> {
-  await queryRows(tx, 'SELECT 1 FROM reviewers WHERE id = $1 FOR SHARE', [reviewerId]);
 }
 
 function assertVotingOpen({ claim, event }: LockedClaim): void {

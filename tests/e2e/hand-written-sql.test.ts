@@ -3,9 +3,8 @@ import { entities } from '../../src/db/data-source';
 import { ActivityEntity } from '../../src/entities/activity.entity';
 import { ClaimEntity } from '../../src/entities/claim.entity';
 import { VoteEntity } from '../../src/entities/vote.entity';
-import { activityInsertColumns } from '../../src/services/activity-log';
-import { verdictRecord } from '../../src/services/verdict-changes';
-import { voteInsertColumns } from '../../src/services/vote-service';
+import { activityInsertColumns } from '../../src/db/statements/event-log';
+import { verdictRecord, voteInsertColumns } from '../../src/db/statements/vote-path';
 import { startTestServer, TestServer } from '../support/test-server';
 
 // The vote path's hand-written statements name columns themselves; TypeORM's metadata and the
@@ -22,12 +21,12 @@ afterAll(() => server.stop());
 
 const columnsOf = (entity: EntityTarget<ObjectLiteral>) => dataSource.getMetadata(entity).columns;
 
-test("castVote's INSERT writes every column of VoteEntity but its generated id", () => {
+test("upsertVote's INSERT writes every column of VoteEntity but its generated id", () => {
   const written = columnsOf(VoteEntity).filter((column) => !column.isGenerated).map((column) => column.databaseName);
   expect([...voteInsertColumns].sort()).toEqual(written.sort());
 });
 
-test("appendActivity's INSERT writes every column of ActivityEntity", () => {
+test("appendEntries' INSERT writes every column of ActivityEntity", () => {
   expect([...activityInsertColumns].sort()).toEqual(columnsOf(ActivityEntity).map((column) => column.databaseName).sort());
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { ApiClient, contractDocument, ok, type GraphQLResponse } from '../support/client';
-import { postgresRateLimitStore } from '../../src/db/rate-limit-store';
+import { postgresRateLimitStore } from '../../src/db/statements/rate-limit-store';
 import { liveClient } from '../support/live-client';
 import { expectRefused } from '../support/refusals';
 import { createTestDatabase, onPostgres, startTestServer, TestServer } from '../support/test-server';

@@ -1,5 +1,4 @@
 import { execute, isIntrospectionType, isObjectType, parse, validate, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { selectEntities } from '../../src/db/entity-rows';
 import { DomainError } from '../../src/domain/errors';
 import { ActivityEntity } from '../../src/entities/activity.entity';
 import { buildSchema } from '../../src/graphql/schema';
@@ -149,7 +148,7 @@ test('every field whose resolver reads the viewer, beyond whether there is one, 
   );
   // A subscription's selection runs for each log entry it delivers (verdictChanged: the verdict
   // changes), as live delivery runs it.
-  const entries = await selectEntities(app.dataSource.manager, ActivityEntity, 'ORDER BY x.event_id, x.position', []);
+  const entries = await app.dataSource.manager.find(ActivityEntity, { order: { eventId: 'ASC', position: 'ASC' } });
   const delivered = (operation: OperationDefinitionNode) =>
     operation.operation !== 'subscription' ? [undefined] : rootField(operation) === 'verdictChanged' ? entries.filter((entry) => entry.type === 'VERDICT_CHANGED') : entries;
   const unexpected: GraphQLError[] = [];

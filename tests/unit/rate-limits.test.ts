@@ -1,4 +1,4 @@
-import type { RateLimitStore } from '../../src/db/rate-limit-store';
+import type { RateLimitStore } from '../../src/db/statements/rate-limit-store';
 import { chargesFor, retryAfter, sweepIntervalSeconds, type RateLimitPolicy } from '../../src/domain/rate-limits';
 import { createLogger } from '../../src/observability/logger';
 import { startRateLimits } from '../../src/services/rate-limits';

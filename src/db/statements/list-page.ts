@@ -1,8 +1,13 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows } from '../db/entity-rows';
-import { SqlParameters, sqlParameters } from '../db/sql-parameters';
-import { inTransaction, queryRows } from '../db/transaction';
-import type { RequestContext } from './request-context';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SqlParameters, sqlParameters } from '../sql-parameters';
+import { inTransaction } from '../transaction';
+import { entityRows } from './entity-rows';
+import { queryRows } from './rows';
+
+/*
+ * A list's page, written by hand: the board's claims are its first read (bench B1), and a
+ * search ranks and pages them with expressions TypeORM's builder does not hold.
+ */
 
 /** Conditions on a list's rows (alias x), with their parameters. */
 export interface ListFilter extends SqlParameters {
@@ -30,17 +35,16 @@ export interface ListPage<T> {
 /**
  * One page of a list sorted by the filter's rank, if any, ascending, then by (sortColumn, id)
  * descending: up to limit + 1 rows after the cursor's key ([rank,] time, id), with `only` some
- * properties, if given; and the filtered count, read only when asked. Plain SQL (see entity-rows.ts).
+ * properties, if given; and the filtered count, read only when asked.
  */
 export async function descendingPage<T extends ObjectLiteral>(
-  ctx: RequestContext,
+  dataSource: DataSource,
   entity: EntityTarget<T>,
   filter: ListFilter,
   sortColumn: string,
   request: { limit: number; after: (string | number)[] | null },
   only: readonly string[] | null = null,
 ): Promise<ListPage<T>> {
-  const { dataSource } = ctx.app;
   const reader = entityRows(dataSource, entity);
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
   const page = sqlParameters(filter.values);
@@ -58,7 +62,7 @@ export async function descendingPage<T extends ObjectLiteral>(
   }
   const rankColumn = rank ? `, (${rank}) AS "listRank"` : '';
   const order = `${rank ? '"listRank", ' : ''}x.${sortColumn} DESC, x.id DESC`;
-  const raw = await withSettings(ctx, filter.settings, (manager) =>
+  const raw = await withSettings(dataSource, filter.settings, (manager) =>
     queryRows<ObjectLiteral>(
       manager,
       `SELECT ${reader.columns('x', { only })}${rankColumn} FROM "${reader.table}" x ${where(conditions)}
@@ -69,7 +73,7 @@ export async function descendingPage<T extends ObjectLiteral>(
   const rows = reader.hydrate(rank ? raw.map(({ listRank: _, ...columns }) => columns) : raw);
   const ranks = rank ? new Map(rows.map((row, i) => [row, Number(raw[i].listRank)])) : null;
   const count = async () => {
-    const [{ count }] = await withSettings(ctx, filter.settings, (manager) =>
+    const [{ count }] = await withSettings(dataSource, filter.settings, (manager) =>
       queryRows<{ count: number }>(manager, `SELECT count(*) AS count FROM "${reader.table}" x ${where(filter.conditions)}`, filter.values),
     );
     return count;
@@ -78,10 +82,10 @@ export async function descendingPage<T extends ObjectLiteral>(
 }
 
 /** Runs the read with the settings in force: in a transaction of its own when there are any, as set_config(..., true) lasts a transaction. */
-async function withSettings<R>(ctx: RequestContext, settings: Record<string, string>, read: (manager: EntityManager) => Promise<R>): Promise<R> {
+async function withSettings<R>(dataSource: DataSource, settings: Record<string, string>, read: (manager: EntityManager) => Promise<R>): Promise<R> {
   const names = Object.keys(settings);
-  if (!names.length) return read(ctx.app.dataSource.manager);
-  return inTransaction(ctx.app.dataSource, async (tx) => {
+  if (!names.length) return read(dataSource.manager);
+  return inTransaction(dataSource, async (tx) => {
     const values = sqlParameters();
     const calls = names.map((name) => `set_config(${values.param(name)}, ${values.param(settings[name])}, true)`);
     await queryRows(tx, `SELECT ${calls.join(', ')}`, values.values);

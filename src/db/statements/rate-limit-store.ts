@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Count } from '../domain/rate-limits';
-import { queryRows } from './transaction';
+import type { Count } from '../../domain/rate-limits';
+import { queryRows } from './rows';
 
 /** Points to add to the count under `key`, whose window, when a new one starts, lasts `windowSeconds`. */
 export interface StoredCharge {

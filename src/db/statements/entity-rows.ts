@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
-import { queryRows } from './transaction';
+import { queryRows } from './rows';
 
 /**
  * An entity read with plain SQL: TypeORM's metadata names the columns once, pg's type parsers

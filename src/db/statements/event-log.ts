@@ -1,0 +1,63 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { LoggedVerdict } from '../../entities/activity.entity';
+import { queryRows } from './rows';
+
+/**
+ * The statements of an event's activity log head (event_log_heads, which has no entity: it is
+ * only ever locked and moved by these statements), written by hand because an append runs in
+ * every vote while the head's row lock is held (bench B2).
+ */
+
+/** The NOTIFY channel: payload `<eventId>:<position>`, sent inside the writing transaction. */
+export const LOG_CHANNEL = 'activity_log';
+
+/** The columns appendEntries writes: every column of ActivityEntity (tests/e2e/hand-written-sql.test.ts). */
+export const activityInsertColumns = ['event_id', 'position', 'type', 'claim_id', 'actor_id', 'at', 'verdict', 'previous', 'detail'] as const;
+
+/** An entry as appendEntries stores it, `i` its place (from 1) among the entries appended together. */
+export interface StoredEntry {
+  i: number;
+  type: string;
+  claim_id: string | null;
+  actor_id: string | null;
+  verdict: LoggedVerdict | null;
+  previous: LoggedVerdict | null;
+  detail: Record<string, unknown> | null;
+}
+
+/**
+ * Appends entries at the log's next positions and returns the last one, or null when the event
+ * has no log head. One statement from the head's lock to the rows: the lock is held until
+ * COMMIT, and every round trip while it is held delays the event's next writer. The NOTIFY goes
+ * out with the transaction: listeners hear of it after COMMIT, and never after a ROLLBACK.
+ */
+export async function appendEntries(tx: EntityManager, eventId: string, entries: readonly StoredEntry[], at: Date): Promise<number | null> {
+  const [last] = await queryRows<{ position: number }>(
+    tx,
+    `WITH head AS (
+       UPDATE event_log_heads SET position = position + $2 WHERE event_id = $1 RETURNING position
+     ), notice AS (
+       SELECT pg_notify($3, $1::text || ':' || position) FROM head
+     ), appended AS (
+       INSERT INTO activity (${activityInsertColumns.join(', ')})
+       SELECT $1, head.position - $2 + e.i, e.type, e.claim_id, e.actor_id, $4, e.verdict, e.previous, e.detail
+         FROM head, jsonb_to_recordset($5::jsonb)
+           AS e(i int, type text, claim_id uuid, actor_id uuid, verdict jsonb, previous jsonb, detail jsonb)
+       RETURNING position
+     )
+     SELECT head.position FROM head, notice WHERE (SELECT count(*) FROM appended) = $2`,
+    [eventId, entries.length, LOG_CHANNEL, at, JSON.stringify(entries)],
+  );
+  return last ? Number(last.position) : null;
+}
+
+/** Starts an event's log at position 0; in the transaction that creates the event. */
+export async function createLogHead(tx: EntityManager, eventId: string): Promise<void> {
+  await queryRows(tx, 'INSERT INTO event_log_heads (event_id, position) VALUES ($1, 0)', [eventId]);
+}
+
+/** The last position of the event's log that has committed; 0 for an empty or unknown log. */
+export async function committedLogHead(dataSource: DataSource, eventId: string): Promise<number> {
+  const [row] = await queryRows<{ position: number }>(dataSource.manager, 'SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
+  return row ? Number(row.position) : 0;
+}
