@@ -26,7 +26,8 @@ export interface TrustChange {
 export async function recomputeVotersVerdicts(unit: UnitOfWork, reviewerIds: readonly string[], change: TrustChange): Promise<number> {
   if (reviewerIds.length === 0) return 0;
   const { tx } = unit;
-  // = ANY of one array, not IN of a parameter each: a member may have voted on thousands of claims.
+  // Ids as one array (= ANY), not a parameter each (IN): an organisation's members may have voted
+  // on more claims than a statement may have parameters (65,535).
   const voted = await tx
     .createQueryBuilder(VoteEntity, 'v')
     .innerJoin(ClaimEntity, 'c', 'c.id = v.claimId')
