@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, EntityTarget } from 'typeorm';
 import { z } from 'zod';
+import { holdAdvisoryLock } from '../db/advisory-lock';
 import type { IdempotentEntity } from '../entities/idempotent';
 import { conflict } from '../domain/errors';
 import { Limits, parseInput, text } from '../domain/input-rules';
@@ -33,12 +34,12 @@ export async function findIdempotentResult<T extends IdempotentEntity>(
 ): Promise<T | null> {
   if (!idempotency) return null;
   const table = tx.getRepository(entity).metadata.tableName;
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${table}:${actorId}:${idempotency.key}`]);
+  await holdAdvisoryLock(tx, `${table}:${actorId}:${idempotency.key}`);
   const found = await tx
     .getRepository(entity)
     .createQueryBuilder('x')
     .addSelect('x.idempotencyFingerprint')
-    .where('x.submitted_by_id = :actorId AND x.idempotency_key = :key', { actorId, key: idempotency.key })
+    .where('x.submittedById = :actorId AND x.idempotencyKey = :key', { actorId, key: idempotency.key })
     .getOne();
   if (!found) return null;
   if (found.idempotencyFingerprint !== idempotency.fingerprint) {

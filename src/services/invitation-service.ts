@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/statements/entity-rows';
-import { queryRows } from '../db/statements/rows';
-import { InvitationEntity } from '../entities/organization.entity';
+import { InvitationEntity, MembershipEntity } from '../entities/organization.entity';
 import { MembershipStatus, Role, type InviteMemberInput } from '../generated/graphql';
 import { badInput, forbidden } from '../domain/errors';
 import type { Actor } from '../domain/roles';
@@ -33,7 +31,7 @@ export async function inviteMember(ctx: RequestContext, input: InviteMemberInput
   const actor = requireStanding(ctx.viewer, Role.Observer);
   const organizationId = decodeGlobalId(input.organizationId, 'Organization');
   return transact(ctx, async (tx) => {
-    await lockOrganization(tx, organizationId, 'FOR SHARE');
+    await lockOrganization(tx, organizationId, 'pessimistic_read');
     if (!(await managesOrganization(tx, actor, organizationId))) throw forbidden("Only the organisation's admins and ADMINs may invite members");
     const role = input.role ?? Role.Reviewer;
     assertInvitableRole(role, actor.role === Role.Admin);
@@ -67,7 +65,7 @@ export async function redeemInvitation(
   field: string,
 ): Promise<InvitationEntity> {
   const now = new Date();
-  const [invitation] = await selectEntities(tx, InvitationEntity, 'WHERE x.code_hash = $1 FOR UPDATE', [invitationCodeHash(String(code))]);
+  const invitation = await tx.findOne(InvitationEntity, { where: { codeHash: invitationCodeHash(String(code)) }, lock: { mode: 'pessimistic_write' } });
   if (!invitation || !invitationRedeemable(invitation, reviewer.email, now)) {
     throw badInput('This invitation code is not valid: it may be mistyped, used, expired or for another email', field);
   }
@@ -78,10 +76,5 @@ export async function redeemInvitation(
 /** Whether the actor may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members, read in `tx`. */
 export async function managesOrganization(tx: EntityManager, actor: Actor, organizationId: string): Promise<boolean> {
   if (actor.role === Role.Admin) return true;
-  const rows = await queryRows(
-    tx,
-    `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND organization_id = $2 AND status = '${MembershipStatus.Active}' AND org_admin`,
-    [actor.id, organizationId],
-  );
-  return rows.length > 0;
+  return tx.existsBy(MembershipEntity, { reviewerId: actor.id, organizationId, status: MembershipStatus.Active, orgAdmin: true });
 }

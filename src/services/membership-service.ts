@@ -1,8 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import { Not, type EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/statements/entity-rows';
 import { sqlState } from '../db/transaction';
-import { queryRows } from '../db/statements/rows';
 import { MembershipEntity, type InvitationEntity, type OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import {
@@ -65,21 +63,21 @@ export async function joinWithInvitation(
   actorId: string,
 ): Promise<JoinedMembership> {
   const { tx } = unit;
-  const organization = await lockOrganization(tx, invitation.organizationId, 'FOR SHARE');
+  const organization = await lockOrganization(tx, invitation.organizationId, 'pessimistic_read');
   const reviewer = await lockReviewer(tx, reviewerId);
   await assertNoActiveMembership(tx, reviewer.id, organization.id);
-  const [row] = await queryRows<{ id: string }>(
-    tx,
-    `INSERT INTO memberships AS m (organization_id, reviewer_id, status, org_admin) VALUES ($1, $2, '${MembershipStatus.Active}', $3)
-     ON CONFLICT (reviewer_id, organization_id) DO UPDATE
-       SET status = excluded.status, org_admin = excluded.org_admin OR (m.status = '${MembershipStatus.Active}' AND m.org_admin), updated_at = now()
-     RETURNING m.id`,
-    [organization.id, reviewer.id, invitation.orgAdmin],
-  );
+  // Whatever the reviewer's membership there was (requested, declined, suspended, active), it
+  // becomes ACTIVE; an ACTIVE orgAdmin stays one whatever the invitation grants. Under the
+  // reviewer's lock, which every change to their memberships takes, nobody adds one meanwhile.
+  const existing = await lockMembership(tx, { reviewerId: reviewer.id, organizationId: organization.id });
+  const membership = existing ?? tx.create(MembershipEntity, { organizationId: organization.id, reviewerId: reviewer.id, orgAdmin: false });
+  membership.orgAdmin = invitation.orgAdmin || (membership.status === MembershipStatus.Active && membership.orgAdmin);
+  membership.status = MembershipStatus.Active;
+  await tx.save(membership);
   reviewer.role = roleAfterJoining(reviewer.role, invitation.role);
   await tx.update(ReviewerEntity, { id: reviewer.id }, { role: reviewer.role });
   await recomputeVotersVerdicts(unit, [reviewer.id], { at: new Date(), actorId, reason: `A reviewer joined ${organization.name}` });
-  return { membership: await readMembership(tx, row.id), reviewer };
+  return { membership, reviewer };
 }
 
 /** Signed in, with no ACTIVE membership: asks to join. CONFLICT when a request is pending there or the reviewer is suspended there. */
@@ -87,7 +85,7 @@ export async function requestMembership(ctx: RequestContext, input: RequestMembe
   const viewer = requireRole(ctx.viewer, Role.Observer);
   const organizationId = decodeGlobalId(input.organizationId, 'Organization');
   return transact(ctx, async (tx) => {
-    await lockOrganization(tx, organizationId, 'FOR SHARE');
+    await lockOrganization(tx, organizationId, 'pessimistic_read');
     await lockReviewer(tx, viewer.id);
     await assertNoActiveMembership(tx, viewer.id);
     return fileRequest(tx, viewer.id, organizationId);
@@ -96,10 +94,7 @@ export async function requestMembership(ctx: RequestContext, input: RequestMembe
 
 /** A REQUESTED membership, new or from a declined one; CONFLICT when one is pending or SUSPENDED. In the caller's transaction. */
 export async function fileRequest(tx: EntityManager, reviewerId: string, organizationId: string): Promise<MembershipEntity> {
-  const [existing] = await selectEntities(tx, MembershipEntity, 'WHERE x.reviewer_id = $1 AND x.organization_id = $2 FOR UPDATE', [
-    reviewerId,
-    organizationId,
-  ]);
+  const existing = await lockMembership(tx, { reviewerId, organizationId });
   if (existing?.status === MembershipStatus.Requested) throw conflict('You have already asked to join this organisation');
   if (existing?.status === MembershipStatus.Suspended) throw conflict("You are suspended in this organisation; ask its admins to reinstate you");
   if (existing) return setStatus(tx, existing, MembershipStatus.Requested);
@@ -183,25 +178,23 @@ async function changeMembership(
   const found = await ctx.loaders.membership.load(id);
   if (!found) throw notFound('Membership');
   return transact(ctx, async (tx, unit) => {
-    const organization = await lockOrganization(tx, found.organizationId, 'FOR SHARE');
+    const organization = await lockOrganization(tx, found.organizationId, 'pessimistic_read');
     // Under the organisation's lock, so that an admin suspended a moment ago no longer decides.
     if (!(await managesOrganization(tx, actor, organization.id))) {
       throw forbidden("Only the organisation's admins and ADMINs may change its members");
     }
     const reviewer = await lockReviewer(tx, found.reviewerId);
-    const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1 FOR UPDATE', [id]);
+    const membership = (await lockMembership(tx, { id }))!;
     return change(tx, { membership, reviewer, organization }, actor.id, unit);
   });
 }
 
 /** CONFLICT when the reviewer is already an ACTIVE member of an organisation (one at a time), other than `except`. */
 async function assertNoActiveMembership(tx: EntityManager, reviewerId: string, except: string | null = null): Promise<void> {
-  const active = await queryRows(
-    tx,
-    `SELECT 1 FROM memberships WHERE reviewer_id = $1 AND status = '${MembershipStatus.Active}' AND organization_id IS DISTINCT FROM $2`,
-    [reviewerId, except],
-  );
-  if (active.length > 0) throw conflict('The reviewer is already an ACTIVE member of an organisation; one at a time');
+  const active = { reviewerId, status: MembershipStatus.Active };
+  if (await tx.existsBy(MembershipEntity, except === null ? active : { ...active, organizationId: Not(except) })) {
+    throw conflict('The reviewer is already an ACTIVE member of an organisation; one at a time');
+  }
 }
 
 async function setStatus(tx: EntityManager, membership: MembershipEntity, status: MembershipStatus): Promise<MembershipEntity> {
@@ -216,12 +209,15 @@ async function setStatus(tx: EntityManager, membership: MembershipEntity, status
 
 /** A reviewer's row locked FOR UPDATE: whether their votes count is about to change. */
 async function lockReviewer(tx: EntityManager, reviewerId: string): Promise<ReviewerEntity> {
-  const [reviewer] = await selectEntities(tx, ReviewerEntity, 'WHERE x.id = $1 FOR UPDATE', [reviewerId]);
+  const reviewer = await tx.findOne(ReviewerEntity, { where: { id: reviewerId }, lock: { mode: 'pessimistic_write' } });
   if (!reviewer) throw notFound('Reviewer');
   return reviewer;
 }
 
-async function readMembership(tx: EntityManager, id: string): Promise<MembershipEntity> {
-  const [membership] = await selectEntities(tx, MembershipEntity, 'WHERE x.id = $1', [id]);
-  return membership;
+/** A membership's row locked FOR UPDATE, by its id or by its reviewer and organisation; null when there is none. */
+async function lockMembership(
+  tx: EntityManager,
+  where: { id: string } | { reviewerId: string; organizationId: string },
+): Promise<MembershipEntity | null> {
+  return tx.findOne(MembershipEntity, { where, lock: { mode: 'pessimistic_write' } });
 }

@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { selectEntities } from '../db/statements/entity-rows';
 import { sqlState } from '../db/transaction';
-import { queryRows } from '../db/statements/rows';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
+import { ReviewerEntity } from '../entities/reviewer.entity';
 import { MembershipStatus, Role, type CreateOrganizationInput, type SetOrganizationVerifiedInput } from '../generated/graphql';
 import { conflict, forbidden, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
@@ -47,17 +46,23 @@ export async function setOrganizationVerified(ctx: RequestContext, input: SetOrg
   const actor = requireRole(ctx.viewer, Role.Admin);
   const organizationId = decodeGlobalId(input.organizationId, 'Organization');
   return transact(ctx, async (tx, unit) => {
-    const organization = await lockOrganization(tx, organizationId, 'FOR UPDATE');
+    const organization = await lockOrganization(tx, organizationId, 'pessimistic_write');
     if (organization.verified === input.verified) return { organization, recomputedClaimCount: 0 };
     organization.verified = input.verified;
     const saved = await tx.save(organization);
-    const members = await queryRows<{ id: string }>(
-      tx,
-      `SELECT r.id FROM reviewers r
-        WHERE r.id IN (SELECT reviewer_id FROM memberships WHERE organization_id = $1 AND status = '${MembershipStatus.Active}')
-        ORDER BY r.id FOR UPDATE`,
-      [organizationId],
-    );
+    // The members' rows in id order, as every taker of several reviewers' locks takes them.
+    const members = await tx
+      .getRepository(ReviewerEntity)
+      .createQueryBuilder('r')
+      .select('r.id', 'id')
+      .where((query) => {
+        const active = query.subQuery().select('m.reviewerId').from(MembershipEntity, 'm').where('m.organizationId = :organizationId AND m.status = :active');
+        return `r.id IN ${active.getQuery()}`;
+      })
+      .setParameters({ organizationId, active: MembershipStatus.Active })
+      .orderBy('r.id')
+      .setLock('pessimistic_write')
+      .getRawMany<{ id: string }>();
     const reason = input.verified
       ? `${organization.name} was verified: its members' votes now count toward the organisations a verdict needs`
       : `${organization.name} is no longer verified: its members' votes no longer count toward the organisations a verdict needs`;
@@ -74,18 +79,18 @@ export async function listOrganizations(
   const order = ListOrders.organizationsByName;
   const request = pageRequest(order, args.first, args.after);
   const verified = args.verified ?? null;
-  const filter = '($1::boolean IS NULL OR x.verified = $1)';
-  const rows = await selectEntities(
-    ctx.app.dataSource.manager,
-    OrganizationEntity,
-    `WHERE ${filter} AND ($2::uuid IS NULL OR (lower(x.name), x.id) > (SELECT lower(name), id FROM organizations WHERE id = $2))
-     ORDER BY lower(x.name), x.id LIMIT $3`,
-    [verified, request.after?.[0] ?? null, request.limit + 1],
-  );
-  return toConnection(order, rows, request, async () => {
-    const [{ count }] = await queryRows<{ count: number }>(ctx.app.dataSource.manager, `SELECT count(*) AS count FROM organizations x WHERE ${filter}`, [verified]);
-    return count;
-  });
+  const listed = () => {
+    const query = ctx.app.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
+    return verified === null ? query : query.where('o.verified = :verified', { verified });
+  };
+  const page = listed().orderBy('lower(o.name)').addOrderBy('o.id').limit(request.limit + 1);
+  if (request.after) {
+    // The cursor holds the id alone; the name it sorts by is the organisation's as it is now.
+    // Written out: TypeORM's sub-query builder selects a column before an expression, whatever
+    // the order asked, and the row comparison needs the name first.
+    page.andWhere('(lower(o.name), o.id) > (SELECT lower(a.name), a.id FROM organizations a WHERE a.id = :after)', { after: request.after[0] });
+  }
+  return toConnection(order, await page.getMany(), request, () => listed().getCount());
 }
 
 /** An organisation's memberships, oldest first: for its admins and ADMINs only, FORBIDDEN for everyone else. */
@@ -97,24 +102,20 @@ export async function organizationMemberships(
   if (!(await administers(ctx, organization.id))) throw forbidden("Only the organisation's admins and ADMINs see its members");
   const order = ListOrders.membershipsOldest;
   const request = pageRequest(order, args.first, args.after);
-  const after = request.after ? [new Date(request.after[0] as number).toISOString(), request.after[1]] : [null, null];
   const status = args.status ?? null;
-  const filter = 'x.organization_id = $1 AND ($2::text IS NULL OR x.status = $2)';
-  const rows = await selectEntities(
-    ctx.app.dataSource.manager,
-    MembershipEntity,
-    `WHERE ${filter} AND ($3::timestamptz IS NULL OR (x.created_at, x.id) > ($3::timestamptz, $4::uuid))
-     ORDER BY x.created_at, x.id LIMIT $5`,
-    [organization.id, status, ...after, request.limit + 1],
-  );
-  return toConnection(order, rows, request, async () => {
-    const [{ count }] = await queryRows<{ count: number }>(
-      ctx.app.dataSource.manager,
-      `SELECT count(*) AS count FROM memberships x WHERE ${filter}`,
-      [organization.id, status],
-    );
-    return count;
-  });
+  const listed = () => {
+    const query = ctx.app.dataSource
+      .getRepository(MembershipEntity)
+      .createQueryBuilder('m')
+      .where('m.organizationId = :organizationId', { organizationId: organization.id });
+    return status === null ? query : query.andWhere('m.status = :status', { status });
+  };
+  const page = listed().orderBy('m.createdAt').addOrderBy('m.id').limit(request.limit + 1);
+  if (request.after) {
+    const [createdAt, id] = request.after;
+    page.andWhere('(m.createdAt, m.id) > (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id });
+  }
+  return toConnection(order, await page.getMany(), request, () => listed().getCount());
 }
 
 /** Whether the viewer may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members. */
@@ -124,9 +125,13 @@ export async function administers(ctx: RequestContext, organizationId: string): 
   return ctx.loaders.viewerAdministers.load(organizationId);
 }
 
-/** An organisation by its database id, locked; NOT_FOUND when there is none. */
-export async function lockOrganization(tx: EntityManager, organizationId: string, lock: 'FOR SHARE' | 'FOR UPDATE'): Promise<OrganizationEntity> {
-  const [organization] = await selectEntities(tx, OrganizationEntity, `WHERE x.id = $1 ${lock}`, [organizationId]);
+/** An organisation by its database id, locked FOR SHARE (read) or FOR UPDATE (write); NOT_FOUND when there is none. */
+export async function lockOrganization(
+  tx: EntityManager,
+  organizationId: string,
+  mode: 'pessimistic_read' | 'pessimistic_write',
+): Promise<OrganizationEntity> {
+  const organization = await tx.findOne(OrganizationEntity, { where: { id: organizationId }, lock: { mode } });
   if (!organization) throw notFound('Organization');
   return organization;
 }

@@ -6,10 +6,9 @@ import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';
 import { hasRole, requireRole } from '../domain/roles';
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { entityRows, selectEntities } from '../db/statements/entity-rows';
+import type { DataSource, EntityManager } from 'typeorm';
+import { holdAdvisoryLock } from '../db/advisory-lock';
 import { sqlState } from '../db/transaction';
-import { queryRows } from '../db/statements/rows';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { redeemInvitation } from './invitation-service';
 import { fileRequest, joinWithInvitation } from './membership-service';
@@ -25,6 +24,9 @@ export interface AuthResult {
   /** The signed-in reviewer, who is the viewer for the rest of the operation. */
   reviewer: Viewer;
 }
+
+/** The advisory lock that sign-ups and role changes take, one at a time: the first ADMIN, the last ADMIN. */
+const roleChanges = 7261002;
 
 const signUpInput = z.object({
   email,
@@ -46,7 +48,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<A
   const passwordHash = await hashPassword(fields.password);
   const reviewer = await transact(ctx, async (tx, unit) => {
     // One sign-up or role change at a time: two cannot both become the first ADMIN.
-    await tx.query('SELECT pg_advisory_xact_lock(7261002)');
+    await holdAdvisoryLock(tx, roleChanges);
     const first = (await tx.count(ReviewerEntity)) === 0;
     const row = tx.create(ReviewerEntity, {
       id: randomUUID(),
@@ -74,8 +76,7 @@ export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<A
 
 /** The organisation with this name, compared trimmed and case-insensitively; null when none. */
 async function organizationNamed(tx: EntityManager, name: string): Promise<OrganizationEntity | null> {
-  const [organization] = await selectEntities(tx, OrganizationEntity, 'WHERE lower(x.name) = lower($1)', [name.trim()]);
-  return organization ?? null;
+  return tx.getRepository(OrganizationEntity).createQueryBuilder('o').where('lower(o.name) = lower(:name)', { name: name.trim() }).getOne();
 }
 
 /** UNAUTHENTICATED for a wrong email or password, alike, in the same time. */
@@ -112,7 +113,7 @@ export async function setReviewerRole(ctx: RequestContext, input: SetReviewerRol
   const actor = requireRole(ctx.viewer, Role.Admin);
   const reviewerId = decodeGlobalId(input.reviewerId, 'Reviewer');
   return transact(ctx, async (tx, unit) => {
-    await tx.query('SELECT pg_advisory_xact_lock(7261002)'); // the same lock as sign-up: one role change at a time
+    await holdAdvisoryLock(tx, roleChanges); // the same lock as sign-up: one role change at a time
     const reviewer = await tx.findOne(ReviewerEntity, { where: { id: reviewerId }, lock: { mode: 'pessimistic_write' } });
     if (!reviewer) throw notFound('Reviewer');
     if (reviewer.role === Role.Admin && input.role !== Role.Admin && (await tx.countBy(ReviewerEntity, { role: Role.Admin })) === 1) {
@@ -143,22 +144,19 @@ export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: 
 
 /** A reviewer as a viewer, with whether any membership of theirs is SUSPENDED; null when gone. */
 async function readViewer(dataSource: DataSource, reviewerId: string): Promise<Viewer | null> {
-  const reviewers = entityRows(dataSource, ReviewerEntity);
-  const rows = await queryRows<ObjectLiteral>(
-    dataSource.manager,
-    `SELECT ${reviewers.columns('x')},
-            ${suspendedSql('x.id')} AS suspended
-       FROM "${reviewers.table}" x WHERE x.id = $1`,
-    [reviewerId],
-  );
-  if (rows.length === 0) return null;
-  return Object.assign(reviewers.hydrate(rows)[0], { suspended: rows[0].suspended === true });
+  const { entities, raw } = await dataSource
+    .getRepository(ReviewerEntity)
+    .createQueryBuilder('r')
+    .addSelect(suspendedSql('r.id'), 'suspended')
+    .where('r.id = :reviewerId', { reviewerId })
+    .getRawAndEntities<{ suspended: boolean }>();
+  if (entities.length === 0) return null;
+  return Object.assign(entities[0], { suspended: raw[0].suspended === true });
 }
 
 /** One reviewer, read in `tx`. */
 async function readReviewer(tx: EntityManager, reviewerId: string): Promise<ReviewerEntity> {
-  const [reviewer] = await selectEntities(tx, ReviewerEntity, 'WHERE x.id = $1', [reviewerId]);
-  return reviewer;
+  return tx.findOneByOrFail(ReviewerEntity, { id: reviewerId });
 }
 
 /** A reviewer's email is shown to the reviewer and to admins only. */

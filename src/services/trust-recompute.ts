@@ -1,8 +1,7 @@
 import type { UnitOfWork } from './unit-of-work';
-import { selectEntities } from '../db/statements/entity-rows';
-import { queryRows } from '../db/statements/rows';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
+import { VoteEntity } from '../entities/vote.entity';
 import { VerdictStatus } from '../generated/graphql';
 import { appendActivity, type NewActivity } from './activity-log';
 import { policyOf } from './event-service';
@@ -27,17 +26,30 @@ export interface TrustChange {
 export async function recomputeVotersVerdicts(unit: UnitOfWork, reviewerIds: readonly string[], change: TrustChange): Promise<number> {
   if (reviewerIds.length === 0) return 0;
   const { tx } = unit;
-  const voted = await queryRows<{ claimId: string; eventId: string }>(
-    tx,
-    `SELECT DISTINCT c.id AS "claimId", c.event_id AS "eventId"
-       FROM votes v JOIN claims c ON c.id = v.claim_id
-      WHERE v.reviewer_id = ANY($1::uuid[])`,
-    [reviewerIds],
-  );
+  // Ids as one array (= ANY), not a parameter each (IN): an organisation's members may have voted
+  // on more claims than a statement may have parameters (65,535).
+  const voted = await tx
+    .createQueryBuilder(VoteEntity, 'v')
+    .innerJoin(ClaimEntity, 'c', 'c.id = v.claimId')
+    .select('c.id', 'claimId')
+    .addSelect('c.eventId', 'eventId')
+    .distinct()
+    .where('v.reviewerId = ANY(:reviewerIds::uuid[])', { reviewerIds })
+    .getRawMany<{ claimId: string; eventId: string }>();
   if (voted.length === 0) return 0;
   const eventIds = [...new Set(voted.map((claim) => claim.eventId))].sort();
-  const events = await selectEntities(tx, BreakingEventEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR SHARE', [eventIds]);
-  const claims = await selectEntities(tx, ClaimEntity, 'WHERE x.id = ANY($1::uuid[]) ORDER BY x.id FOR UPDATE', [voted.map((claim) => claim.claimId)]);
+  const events = await tx
+    .createQueryBuilder(BreakingEventEntity, 'e')
+    .where('e.id = ANY(:eventIds::uuid[])', { eventIds })
+    .orderBy('e.id')
+    .setLock('pessimistic_read')
+    .getMany();
+  const claims = await tx
+    .createQueryBuilder(ClaimEntity, 'c')
+    .where('c.id = ANY(:claimIds::uuid[])', { claimIds: voted.map((claim) => claim.claimId) })
+    .orderBy('c.id')
+    .setLock('pessimistic_write')
+    .getMany();
   const open = claims.filter((claim) => !claim.duplicateOfId && claim.verdict.status !== VerdictStatus.Published);
   const ballots = await ballotsOf(tx, open.map((claim) => claim.id));
   const logs = new Map<string, NewActivity[]>();

@@ -95,6 +95,30 @@ describe('organisations', () => {
     expect(seenByAdmin).toEqual(seenByOrgAdmin);
     expect(seenByAdmin.edges.map((edge) => edge.node.reviewer.id)).toEqual([orgAdmin.id, plainMember.id]);
   });
+
+  test('memberships page oldest first by cursor; a status filters the pages and the totalCount', async () => {
+    const world = await World.create(server.url);
+    const name = unique('Paged newsroom');
+    const { organizationId, orgAdmin } = await organizationWithAdmin(world, name);
+    const active = [orgAdmin.id, (await world.member(organizationId)).id, (await world.member(organizationId)).id];
+    const requester = await signUp(world.anonymous, { displayName: 'Requester', organization: name });
+
+    const pages = async (first: number, status?: string) => {
+      const seen: string[] = [];
+      const totals = new Set<number>();
+      let after: string | null = null;
+      for (;;) {
+        const { memberships }: { memberships: any } = ok(await orgAdmin.api.op('OrganizationMembers', { id: organizationId, first, after, status })).node;
+        totals.add(memberships.totalCount);
+        seen.push(...memberships.edges.map((edge: { node: { reviewer: { id: string } } }) => edge.node.reviewer.id));
+        if (!memberships.pageInfo.hasNextPage) return { seen, totals: [...totals] };
+        after = memberships.pageInfo.endCursor;
+      }
+    };
+    expect(await pages(1)).toEqual({ seen: [...active, requester.id], totals: [4] });
+    expect(await pages(2, 'ACTIVE')).toEqual({ seen: active, totals: [3] });
+    expect(await pages(2, 'REQUESTED')).toEqual({ seen: [requester.id], totals: [1] });
+  });
 });
 
 describe('sign-up', () => {
