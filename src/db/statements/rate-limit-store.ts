@@ -20,7 +20,9 @@ export interface RateLimitStore {
   sweep(): Promise<number>;
 }
 
-// One statement for all of an attempt's counts: atomic per count even when instances charge
+// Written by hand: adding to a count or starting its window anew is an upsert whose update
+// is a CASE over the stored row, which TypeORM's builder cannot express (its orUpdate only
+// copies the excluded values). One statement for all of an attempt's counts: atomic per count even when instances charge
 // the same key at once, one round trip, and the database's clock for every instance. Keys
 // are locked in key order, so two attempts sharing keys cannot deadlock.
 const addSql = `
