@@ -313,9 +313,9 @@ export type ClaimFilter = {
   /**
    * Search over statement and context. First the full-text matches (Russian, English and any
    * other language word by word), then the claims whose statements resemble the search by
-   * trigram similarity, so that other forms of its words are found (Kazakh suffixes included);
-   * each group in the list's order. Cursors of a searched list hold the group, so pages stay
-   * gapless.
+   * trigram similarity, so that other forms of its words are found (Kazakh suffixes included),
+   * the closest first; otherwise each group is in the list's order. Cursors of a searched list
+   * hold the rank, so pages stay gapless.
    */
   search?: InputMaybe<Scalars['String']['input']>;
 };
