@@ -43,6 +43,7 @@ const config: CodegenConfig = {
           Organization: '../entities/organization.entity#OrganizationEntity',
           Membership: '../entities/organization.entity#MembershipEntity',
           Invitation: '../services/invitation-service#IssuedInvitation',
+          CastVotePayload: '../services/vote-service#VoteCast',
           OrganizationConnection: '../services/pagination#ConnectionModel<OrganizationEntity>',
           MembershipConnection: '../services/pagination#ConnectionModel<MembershipEntity>',
         },

@@ -13,6 +13,7 @@ import type { ConnectionModel, PageModel } from '../services/pagination';
 import type { ClaimMatchModel } from '../services/similarity';
 import type { OrganizationEntity, MembershipEntity } from '../entities/organization.entity';
 import type { IssuedInvitation } from '../services/invitation-service';
+import type { VoteCast } from '../services/vote-service';
 import type { RequestContext } from '../services/request-context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -312,9 +313,9 @@ export type ClaimFilter = {
   /**
    * Search over statement and context. First the full-text matches (Russian, English and any
    * other language word by word), then the claims whose statements resemble the search by
-   * trigram similarity, so that other forms of its words are found (Kazakh suffixes included);
-   * each group in the list's order. Cursors of a searched list hold the group, so pages stay
-   * gapless.
+   * trigram similarity, so that other forms of its words are found (Kazakh suffixes included),
+   * the closest first; otherwise each group is in the list's order. Cursors of a searched list
+   * hold the rank, so pages stay gapless.
    */
   search?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1207,7 +1208,7 @@ export type ResolversTypes = {
   SetReviewerRolePayload: ResolverTypeWrapper<Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversTypes['Reviewer'] }>;
   Vote: ResolverTypeWrapper<VoteEntity>;
   CastVoteInput: CastVoteInput;
-  CastVotePayload: ResolverTypeWrapper<Omit<CastVotePayload, 'vote' | 'claim'> & { vote: ResolversTypes['Vote'], claim: ResolversTypes['Claim'] }>;
+  CastVotePayload: ResolverTypeWrapper<VoteCast>;
   RetractVoteInput: RetractVoteInput;
   RetractVotePayload: ResolverTypeWrapper<Omit<RetractVotePayload, 'claim'> & { claim: ResolversTypes['Claim'] }>;
   VoteConnection: ResolverTypeWrapper<ConnectionModel<VoteEntity>>;
@@ -1298,7 +1299,7 @@ export type ResolversParentTypes = {
   SetReviewerRolePayload: Omit<SetReviewerRolePayload, 'reviewer'> & { reviewer: ResolversParentTypes['Reviewer'] };
   Vote: VoteEntity;
   CastVoteInput: CastVoteInput;
-  CastVotePayload: Omit<CastVotePayload, 'vote' | 'claim'> & { vote: ResolversParentTypes['Vote'], claim: ResolversParentTypes['Claim'] };
+  CastVotePayload: VoteCast;
   RetractVoteInput: RetractVoteInput;
   RetractVotePayload: Omit<RetractVotePayload, 'claim'> & { claim: ResolversParentTypes['Claim'] };
   VoteConnection: ConnectionModel<VoteEntity>;

@@ -1,5 +1,15 @@
 import { collectSubFields, getDirective, type VariableValues } from '@graphql-tools/utils';
-import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import { getMetadataArgsStorage } from 'typeorm';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
@@ -43,8 +53,23 @@ export function entityProperties(entity: abstract new () => unknown): ReadonlySe
   return new Set([...storage.filterColumns(lineage), ...storage.filterEmbeddeds(lineage)].map((column) => column.propertyName));
 }
 
-/** Per list field of a parsed document and per request's variables: what its nodes are read for. */
-const projected = new WeakMap<FieldNode, WeakMap<object, readonly string[] | null>>();
+/**
+ * What a list field's nodes are read for, per field of a parsed document (Apollo and the
+ * WebSocket server each keep one parse per query text): its nodes, merged, say where in the
+ * document it stands, also under an interface, where a response path would not. Worked out
+ * once, or, when an @include or @skip below the field takes a variable, once per request's
+ * variables.
+ */
+const projected = new WeakMap<FieldNode, ProjectedField[]>();
+
+interface ProjectedField {
+  fieldNodes: readonly FieldNode[];
+  returnType: GraphQLOutputType;
+  projection: NodeProjection<unknown>;
+  /** The properties, the same for any variables; absent when variables decide them (byVariables). */
+  fixed?: readonly string[] | null;
+  byVariables?: WeakMap<object, readonly string[] | null>;
+}
 
 /**
  * The properties a connection field's nodes (edges.node) are read for, fragments included and
@@ -53,11 +78,48 @@ const projected = new WeakMap<FieldNode, WeakMap<object, readonly string[] | nul
  * for cursors it never asked for.
  */
 export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
-  const [field] = info.fieldNodes;
-  const byVariables = projected.get(field) ?? new WeakMap<object, readonly string[] | null>();
-  projected.set(field, byVariables);
-  if (info.fieldNodes.length > 1 || !byVariables.has(info.variableValues)) byVariables.set(info.variableValues, propertiesOf(info, projection));
-  return byVariables.get(info.variableValues)!;
+  const field = projectedField(info, projection as NodeProjection<unknown>);
+  if (!field.byVariables) return field.fixed!;
+  let properties = field.byVariables.get(info.variableValues);
+  if (properties === undefined) field.byVariables.set(info.variableValues, (properties = propertiesOf(info, projection)));
+  return properties;
+}
+
+function projectedField(info: GraphQLResolveInfo, projection: NodeProjection<unknown>): ProjectedField {
+  const { fieldNodes, returnType } = info;
+  let known = projected.get(fieldNodes[0]);
+  if (!known) projected.set(fieldNodes[0], (known = []));
+  const same = (field: ProjectedField) =>
+    field.returnType === returnType &&
+    field.projection === projection &&
+    field.fieldNodes.length === fieldNodes.length &&
+    field.fieldNodes.every((node, i) => node === fieldNodes[i]);
+  let field = known.find(same);
+  if (!field) {
+    field = { fieldNodes: [...fieldNodes], returnType, projection };
+    if (conditionedOnVariables(fieldNodes, info.fragments)) field.byVariables = new WeakMap();
+    else field.fixed = propertiesOf(info, projection);
+    known.push(field);
+  }
+  return field;
+}
+
+/** Whether an @include or @skip anywhere below the fields, in their fragments too, takes a variable. */
+function conditionedOnVariables(fieldNodes: readonly FieldNode[], fragments: GraphQLResolveInfo['fragments']): boolean {
+  const seen = new Set<string>();
+  const conditioned = (selectionSet: SelectionSetNode | undefined): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      const byVariable = selection.directives?.some(
+        (directive) => (directive.name.value === 'include' || directive.name.value === 'skip') && directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE),
+      );
+      if (byVariable) return true;
+      if (selection.kind !== Kind.FRAGMENT_SPREAD) return conditioned(selection.selectionSet);
+      const name = selection.name.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return conditioned(fragments[name]?.selectionSet);
+    });
+  return fieldNodes.some((node) => conditioned(node.selectionSet));
 }
 
 function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {

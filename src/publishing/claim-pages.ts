@@ -1,16 +1,15 @@
-import type { EntityManager } from 'typeorm';
-import { queryRows } from '../db/statements/rows';
-import { selectEntities } from '../db/statements/entity-rows';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { inReadSnapshot } from '../db/read-snapshot';
 import { parseGlobalId } from '../domain/global-id';
 import type { VerdictState } from '../domain/verdict';
-import type { LoggedVerdict } from '../entities/activity.entity';
+import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
+import { ActivityType, VerdictStatus } from '../generated/graphql';
 import { fromLoggedVerdict } from '../services/activity-log';
 import { claimReviewOf } from '../services/claim-reviews';
 import type { RequestContext } from '../services/request-context';
-import { readSnapshot } from './snapshot';
 
 /** A claim that has a public page: published now, or published once and reopened since. */
 export interface ClaimPageEntry {
@@ -40,12 +39,12 @@ export interface ClaimPage extends ClaimPageEntry {
 export async function readClaimPage(ctx: RequestContext, globalId: string): Promise<ClaimPage | null> {
   const parsed = parseGlobalId(globalId);
   if (parsed?.type !== 'Claim') return null;
-  return readSnapshot(ctx, async (tx) => {
+  return inReadSnapshot(ctx.app.dataSource, async (tx) => {
     const [entry] = await claimPageEntries(tx, parsed.id);
     if (!entry) return null;
-    const [claim] = await selectEntities(tx, ClaimEntity, 'WHERE x.id = $1', [entry.id]);
-    const [event] = await selectEntities(tx, BreakingEventEntity, 'WHERE x.id = $1', [claim.eventId], ['id', 'title']);
-    const evidence = await selectEntities(tx, EvidenceEntity, 'WHERE x.claim_id = $1 ORDER BY x.created_at, x.id', [claim.id]);
+    const claim = await tx.getRepository(ClaimEntity).findOneByOrFail({ id: entry.id });
+    const event = await tx.getRepository(BreakingEventEntity).findOneOrFail({ where: { id: claim.eventId }, select: { id: true, title: true } });
+    const evidence = await tx.getRepository(EvidenceEntity).find({ where: { claimId: claim.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const reopenReason = entry.withdrawn ? await reasonOfReopening(tx, claim, entry.withdrawn.at) : null;
     return { ...entry, claim, event, evidence, reopenReason, claimReview: entry.withdrawn ? null : claimReviewOf(ctx.app.config, claim) };
   });
@@ -53,7 +52,7 @@ export async function readClaimPage(ctx: RequestContext, globalId: string): Prom
 
 /** Every claim that has a public page, for the sitemap. */
 export function readClaimPageEntries(ctx: RequestContext): Promise<ClaimPageEntry[]> {
-  return readSnapshot(ctx, (tx) => claimPageEntries(tx));
+  return inReadSnapshot(ctx.app.dataSource, (tx) => claimPageEntries(tx));
 }
 
 /**
@@ -61,22 +60,22 @@ export function readClaimPageEntries(ctx: RequestContext): Promise<ClaimPageEntr
  * changed: the verdict's (or, under review again, its withdrawal's) and the newest evidence's.
  */
 async function claimPageEntries(tx: EntityManager, claimId?: string): Promise<ClaimPageEntry[]> {
-  const rows = await queryRows<{ id: string; updatedAt: Date; withdrawnAt: Date | null; withdrawn: LoggedVerdict | null }>(
-    tx,
-    `SELECT c.id, w.at AS "withdrawnAt", w.previous AS "withdrawn",
-            greatest(CASE WHEN c.verdict_status = 'PUBLISHED' THEN c.verdict_updated_at ELSE w.at END,
-                     (SELECT max(e.created_at) FROM evidence e WHERE e.claim_id = c.id)) AS "updatedAt"
-       FROM claims c
-       LEFT JOIN LATERAL (
-            SELECT a.at, a.previous FROM activity a
-             WHERE a.claim_id = c.id AND a.event_id = c.event_id AND a.type = 'VERDICT_CHANGED'
-               AND a.previous->>'status' = 'PUBLISHED'
-             ORDER BY a.position DESC LIMIT 1
-       ) w ON c.verdict_status <> 'PUBLISHED'
-      WHERE (c.verdict_status = 'PUBLISHED' OR w.at IS NOT NULL) ${claimId ? 'AND c.id = $1' : ''}
-      ORDER BY c.id`,
-    claimId ? [claimId] : [],
-  );
+  const query = tx
+    .getRepository(ClaimEntity)
+    .createQueryBuilder('c')
+    .select('c.id', 'id')
+    .addSelect('w.at', 'withdrawnAt')
+    .addSelect('w.previous', 'withdrawn')
+    .addSelect(
+      `greatest(CASE WHEN c.verdict.status = :published THEN c.verdict.updatedAt ELSE w.at END,
+                (SELECT max(e.created_at) FROM evidence e WHERE e.claim_id = c.id))`,
+      'updatedAt',
+    )
+    .leftJoin(latestWithdrawals, 'w', 'w.claim_id = c.id AND w.event_id = c.eventId AND c.verdict.status <> :published')
+    .where('(c.verdict.status = :published OR w.at IS NOT NULL)', { published: VerdictStatus.Published })
+    .orderBy('c.id');
+  if (claimId) query.andWhere('c.id = :claimId', { claimId });
+  const rows = await query.getRawMany<{ id: string; updatedAt: Date; withdrawnAt: Date | null; withdrawn: LoggedVerdict | null }>();
   return rows.map(({ id, updatedAt, withdrawnAt, withdrawn }) => ({
     id,
     updatedAt,
@@ -84,14 +83,39 @@ async function claimPageEntries(tx: EntityManager, claimId?: string): Promise<Cl
   }));
 }
 
+/**
+ * For each claim, in its event, the latest change that took a published verdict back (a
+ * reopening), with the verdict it withdrew.
+ */
+function latestWithdrawals(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<ObjectLiteral> {
+  return qb
+    .from(ActivityEntity, 'a')
+    .select('a.claimId', 'claim_id')
+    .addSelect('a.eventId', 'event_id')
+    .addSelect('a.at', 'at')
+    .addSelect('a.previous', 'previous')
+    .distinctOn(['a.claimId', 'a.eventId'])
+    .where('a.type = :verdictChanged', { verdictChanged: ActivityType.VerdictChanged })
+    .andWhere(`a.previous->>'status' = :published`, { published: VerdictStatus.Published })
+    .orderBy('a.claimId')
+    .addOrderBy('a.eventId')
+    .addOrderBy('a.position', 'DESC');
+}
+
 /** The reason the editor gave when reopening the claim, or its original, at `at` (a reopening is logged in one transaction, at one time). */
 async function reasonOfReopening(tx: EntityManager, claim: ClaimEntity, at: Date): Promise<string | null> {
-  const [row] = await queryRows<{ reason: string | null }>(
-    tx,
-    `SELECT a.detail->>'reason' AS reason FROM activity a
-      WHERE a.event_id = $1 AND a.type = 'CLAIM_REOPENED' AND a.at = $2 AND a.claim_id = ANY($3::uuid[])
-      ORDER BY a.position DESC LIMIT 1`,
-    [claim.eventId, at, [claim.id, claim.duplicateOfId].filter(Boolean)],
-  );
+  const row = await tx
+    .getRepository(ActivityEntity)
+    .createQueryBuilder('a')
+    .select(`a.detail->>'reason'`, 'reason')
+    .where('a.eventId = :eventId AND a.type = :reopened AND a.at = :at AND a.claimId IN (:...claimIds)', {
+      eventId: claim.eventId,
+      reopened: ActivityType.ClaimReopened,
+      at,
+      claimIds: [claim.id, claim.duplicateOfId].filter(Boolean),
+    })
+    .orderBy('a.position', 'DESC')
+    .limit(1)
+    .getRawOne<{ reason: string | null }>();
   return row?.reason ?? null;
 }

@@ -1,10 +1,9 @@
-import { queryRows } from '../db/statements/rows';
-import { selectEntities } from '../db/statements/entity-rows';
+import { inReadSnapshot } from '../db/read-snapshot';
 import { parseGlobalId } from '../domain/global-id';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
+import { VerdictStatus } from '../generated/graphql';
 import type { RequestContext } from '../services/request-context';
-import { readSnapshot } from './snapshot';
 
 /** An event's page and feed: the event and its published verdicts, newest first. */
 export interface EventPage {
@@ -21,35 +20,38 @@ export interface PublishingEvent {
   latestPublishedAt: Date;
 }
 
-const listed = ['id', 'statement', 'language', 'verdict'];
-
 /** The event's page, or null for an unknown event (or a malformed id). */
 export async function readEventPage(ctx: RequestContext, globalId: string): Promise<EventPage | null> {
   const parsed = parseGlobalId(globalId);
   if (parsed?.type !== 'Event') return null;
-  return readSnapshot(ctx, async (tx) => {
-    const [event] = await selectEntities(tx, BreakingEventEntity, 'WHERE x.id = $1', [parsed.id]);
+  return inReadSnapshot(ctx.app.dataSource, async (tx) => {
+    const event = await tx.getRepository(BreakingEventEntity).findOneBy({ id: parsed.id });
     if (!event) return null;
-    const published = await selectEntities(
-      tx,
-      ClaimEntity,
-      `WHERE x.event_id = $1 AND x.verdict_status = 'PUBLISHED' ORDER BY x.verdict_published_at DESC, x.id`,
-      [event.id],
-      listed,
-    );
+    const published = await tx.getRepository(ClaimEntity).find({
+      where: { eventId: event.id, verdict: { status: VerdictStatus.Published } },
+      order: { verdict: { publishedAt: 'DESC' }, id: 'ASC' },
+    });
     return { event, published };
   });
 }
 
 /** The events with at least one published verdict, the one that published most recently first. */
 export function readPublishingEvents(ctx: RequestContext): Promise<PublishingEvent[]> {
-  return readSnapshot(ctx, (tx) =>
-    queryRows<PublishingEvent>(
-      tx,
-      `SELECT e.id, e.title, e.region, count(*) AS verdicts, max(c.verdict_published_at) AS "latestPublishedAt"
-         FROM events e JOIN claims c ON c.event_id = e.id AND c.verdict_status = 'PUBLISHED'
-        GROUP BY e.id, e.title, e.region
-        ORDER BY "latestPublishedAt" DESC, e.id`,
-    ),
+  return inReadSnapshot(ctx.app.dataSource, (tx) =>
+    tx
+      .getRepository(BreakingEventEntity)
+      .createQueryBuilder('e')
+      .select('e.id', 'id')
+      .addSelect('e.title', 'title')
+      .addSelect('e.region', 'region')
+      .addSelect('count(*)', 'verdicts')
+      .addSelect('max(c.verdict.publishedAt)', 'latestPublishedAt')
+      .innerJoin(ClaimEntity, 'c', 'c.eventId = e.id AND c.verdict.status = :published', { published: VerdictStatus.Published })
+      .groupBy('e.id')
+      .addGroupBy('e.title')
+      .addGroupBy('e.region')
+      .orderBy('"latestPublishedAt"', 'DESC')
+      .addOrderBy('e.id')
+      .getRawMany<PublishingEvent>(),
   );
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import fresh from 'fresh';
-import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../graphql/errors';
+import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../db/unreachable';
 import type { AppServices } from '../services/app-services';
 import { createRequestContext, type RequestContext } from '../services/request-context';
 import type { RequestOrigin } from '../services/request-origin';

@@ -1,7 +1,8 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors';
-import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
+import { isDatabaseUnreachable } from '../db/unreachable';
+import { serviceUnavailable, toGraphQLError } from '../graphql/errors';
 import { reviewerForToken } from '../services/reviewer-service';
 import type { AppServices } from '../services/app-services';
 import { createRequestContext, type RequestContext } from '../services/request-context';

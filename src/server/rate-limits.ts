@@ -4,7 +4,8 @@ import { collectFields } from '@graphql-tools/utils';
 import { getArgumentValues, getVariableValues, GraphQLError, Kind, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/errors';
 import type { Attempt } from '../domain/rate-limits';
-import { isDatabaseUnreachable, serviceUnavailable, toGraphQLError } from '../graphql/errors';
+import { isDatabaseUnreachable } from '../db/unreachable';
+import { serviceUnavailable, toGraphQLError } from '../graphql/errors';
 import type { RequestContext } from '../services/request-context';
 import type { Logger } from '../observability/logger';
 

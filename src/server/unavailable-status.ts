@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode } from '../domain/errors';
-import { databaseRetryAfterSeconds } from '../graphql/errors';
+import { databaseRetryAfterSeconds } from '../db/unreachable';
 
 /**
  * HTTP 503 with Retry-After for an answer holding SERVICE_UNAVAILABLE, whenever it was raised

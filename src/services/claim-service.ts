@@ -68,8 +68,8 @@ export function findClaim(ctx: RequestContext, globalId: string): Promise<ClaimE
 
 /**
  * Claims, filtered, newest first or most recently changed first; with a search, the claims it
- * finds word for word ahead of those it finds by resemblance (see claim-search.ts), each group in
- * that order. With `only` some properties, if given.
+ * finds word for word ahead of those it finds by resemblance, the closest first (see
+ * claim-search.ts), then in that order. With `only` some properties, if given.
  */
 export async function listClaims(
   ctx: RequestContext,

@@ -23,6 +23,12 @@ const castVoteInput = z.object({
   evidenceIds: z.array(z.string()).max(50, 'must list at most 50 items').nullish(),
 });
 
+/** A reviewer's vote as cast, and its claim with the verdict recomputed from it. */
+export interface VoteCast {
+  vote: VoteEntity;
+  claim: ClaimEntity;
+}
+
 /**
  * REVIEWER or above, not suspended. One vote per reviewer and claim: a second call replaces the
  * first. The verdict is recomputed from all the claim's votes in the same transaction, under
@@ -31,7 +37,7 @@ const castVoteInput = z.object({
  * concerns the voter waits for the vote or the vote for it, and the voter's standing is checked
  * again under that lock: a vote that would not count is refused and nothing is written.
  */
-export async function castVote(ctx: RequestContext, input: CastVoteInput): Promise<{ vote: VoteEntity; claim: ClaimEntity }> {
+export async function castVote(ctx: RequestContext, input: CastVoteInput): Promise<VoteCast> {
   const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const claimId = decodeGlobalId(input.claimId, 'Claim');
   const fields = parseInput(castVoteInput, input);

@@ -79,6 +79,34 @@ describe("a list's nodes read only what their fields need", () => {
   });
 });
 
+/**
+ * What a page's nodes read is worked out once per document (node-projection.ts), unless a
+ * variable decides, through @include or @skip, which of their fields are asked for: then the
+ * same document run again with the other value must read the other columns.
+ */
+test('the same document run with @include(if: $x) true, then false, reads the columns each run asks for', async () => {
+  const world = await World.create(server.url);
+  const editor = await world.editor();
+  const eventId = await world.openEvent(editor, { quorum: 10 });
+  const claimId = await world.submitClaim(editor, eventId, 'The airport was closed by the army');
+  ok(await editor.api.op('AddEvidence', { input: { claimId, stance: 'REFUTES', url: 'https://example.org/departures', title: 'Departures board' } }));
+  const query = `query Conditioned($id: ID!, $x: Boolean!) {
+    claim(id: $id) {
+      evidence(first: 5) { edges { node { title @include(if: $x) ...Linked @skip(if: $x) ... on Evidence @include(if: $x) { stance } } } }
+    }
+  }
+  fragment Linked on Evidence { url }`;
+  for (const x of [true, false, true, false]) {
+    const { node } = ok(await editor.api.query(query, { id: claimId, x })).claim.evidence.edges[0];
+    expect({ x, node }).toEqual({ x, node: x ? { title: 'Departures board', stance: 'REFUTES' } : { url: 'https://example.org/departures' } });
+  }
+  // A document whose selection no variable decides reads the same with any variables.
+  const fixed = `query Fixed($id: ID!, $first: Int!) { claim(id: $id) { evidence(first: $first) { edges { node { title url } } } } }`;
+  for (const first of [1, 5]) {
+    expect(ok(await editor.api.query(fixed, { id: claimId, first })).claim.evidence.edges[0].node).toEqual({ title: 'Departures board', url: 'https://example.org/departures' });
+  }
+});
+
 /** The edges of the one list in a response. */
 function findList(data: unknown): { node: Record<string, unknown> }[] {
   if (Array.isArray(data)) return data;

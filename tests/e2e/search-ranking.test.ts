@@ -102,6 +102,34 @@ describe('ClaimFilter.search finds what a reviewer means', () => {
     }
   });
 
+  test('resemblances come closest first, whichever is newer, and paging one by one across the groups returns each claim once', async () => {
+    const world = await World.create(server.url);
+    const editor = await world.editor();
+    const eventId = await world.openEvent(editor);
+    // Word similarity to "invasion": a misspelling shares 6 of its 9 trigrams, "invaded" 4.
+    const misspelt = await world.submitClaim(editor, eventId, 'Reports of an invasian from the north');
+    const invadedOlder = await world.submitClaim(editor, eventId, 'Russian troops have invaded Kazakhstan.');
+    const saidOlder = await world.submitClaim(editor, eventId, 'There was no invasion, says the ministry of defence.');
+    const invadedNewer = await world.submitClaim(editor, eventId, 'Troops invaded the airport');
+    const saidNewer = await world.submitClaim(editor, eventId, 'Invasion rumours denied by the army');
+    await world.submitClaim(editor, eventId, 'Internet access in the region was cut');
+
+    // Word for word first, newest first; then the closest resemblance, though the oldest; equally close ones newest first.
+    const whole = await found(editor.api, { eventId, search: 'invasion' });
+    expect(whole).toEqual([saidNewer, saidOlder, misspelt, invadedNewer, invadedOlder]);
+    for (const first of [1, 2]) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: ClaimsPage = await claims(editor.api, { first, after, filter: { eventId, search: 'invasion' } });
+        seen.push(...page.edges.map((edge) => edge.node.id));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect({ first, seen }).toEqual({ first, seen: whole });
+    }
+  });
+
   test('a cursor of an unsearched list does not page a searched one', async () => {
     const world = await World.create(server.url);
     const editor = await world.editor();

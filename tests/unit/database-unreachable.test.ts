@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { formatError, isDatabaseUnreachable } from '../../src/graphql/errors';
+import { isDatabaseUnreachable } from '../../src/db/unreachable';
+import { formatError } from '../../src/graphql/errors';
 
 const pgError = (code: string, message = 'terminating connection due to administrator command') => {
   const error = new DatabaseError(message, 100, 'error');

@@ -8,10 +8,7 @@ import { countsTowardVerdict } from '../../domain/trust';
 export const evidenceVoteResolvers: Resolvers = {
   Mutation: {
     addEvidence: async (_, { input }, ctx) => ({ evidence: await addEvidence(ctx, input) }),
-    castVote: async (_, { input }, ctx) => {
-      const { vote, claim } = await castVote(ctx, input);
-      return { vote, claim };
-    },
+    castVote: (_, { input }, ctx) => castVote(ctx, input),
     retractVote: async (_, { input }, ctx) => ({ claim: await retractVote(ctx, input) }),
   },
   Evidence: {
