@@ -19,7 +19,8 @@ import { requireRole } from '../domain/roles';
 import { createLogHead } from '../db/statements/event-log';
 import { appendActivity, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
-import { descendingPage, listFilter } from '../db/statements/list-page';
+import { eventsFilter } from '../db/statements/list-filters';
+import { descendingPage } from '../db/statements/list-page';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import type { RequestContext } from './request-context';
@@ -136,8 +137,6 @@ export async function listEvents(
 ): Promise<ConnectionModel<BreakingEventEntity>> {
   const order = ListOrders.eventsNewest;
   const request = pageRequest(order, args.first, args.after);
-  const filter = listFilter();
-  if (args.status) filter.conditions.push(`x.status = ${filter.param(args.status)}`);
-  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, filter, 'created_at', request);
+  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, eventsFilter(args.status ?? null), 'created_at', request);
   return toConnection(order, rows, request, count);
 }

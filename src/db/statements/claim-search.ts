@@ -1,4 +1,9 @@
-import type { ListFilter } from '../db/statements/list-page';
+import type { ListFilter } from './list-page';
+
+/*
+ * A search's condition and rank over a list of claims: part of list-page's statement (bench B1),
+ * with pg_trgm's operators and a rank expression TypeORM's builder has no words for.
+ */
 
 /**
  * How close a statement's wording must come to a search to be found by resemblance: pg_trgm's

@@ -1,0 +1,34 @@
+import type { EventStatus, Rating, VerdictStatus } from '../../generated/graphql';
+import { matchSearch } from './claim-search';
+import { listFilter, type ListFilter } from './list-page';
+
+/*
+ * The lists' filters: conditions of list-page's statement (bench B1), built here so that no
+ * service writes SQL.
+ */
+
+/** What a list of claims is narrowed to; every criterion given must hold. */
+export interface ClaimCriteria {
+  eventId: string | null;
+  statuses?: readonly VerdictStatus[] | null;
+  ratings?: readonly Rating[] | null;
+  /** Ranked: what the search says word for word first, then what it resembles (claim-search.ts). */
+  search?: string | null;
+}
+
+export function claimsFilter({ eventId, statuses, ratings, search }: ClaimCriteria): ListFilter {
+  const filter = listFilter();
+  const { conditions, param } = filter;
+  if (eventId) conditions.push(`x.event_id = ${param(eventId)}`);
+  if (statuses?.length) conditions.push(`x.verdict_status = ANY(${param(statuses)}::text[])`);
+  if (ratings?.length) conditions.push(`x.verdict_rating = ANY(${param(ratings)}::text[])`);
+  if (search) matchSearch(filter, search);
+  return filter;
+}
+
+/** Events of one status, or all. */
+export function eventsFilter(status: EventStatus | null): ListFilter {
+  const filter = listFilter();
+  if (status) filter.conditions.push(`x.status = ${filter.param(status)}`);
+  return filter;
+}
