@@ -1,20 +1,12 @@
 import type { ConsensusPolicy } from '../../src/domain/policy';
 import { countsTowardVerdict } from '../../src/domain/trust';
 import { computeVerdict } from '../../src/domain/verdict';
-import type { Rating, Role } from '../../src/generated/graphql';
+import type { BallotRow } from '../../src/db/statements/vote-path';
 import { ballotsQuery } from '../baselines/raw-verdict';
 import type { Inspector } from './database';
 
-/** A stored vote with what decides whether it counts, as the project's ballotsOf reads it. */
-export interface StoredBallot {
-  claimId: string;
-  voterId: string;
-  rating: Rating;
-  role: Role;
-  suspended: boolean;
-  /** The verified organisation of the voter's ACTIVE membership, by id. */
-  organization: string | null;
-}
+/** A stored vote with what decides whether it counts, as the project's ballotRows reads it. */
+export type StoredBallot = BallotRow;
 
 export interface StoredVerdict {
   id: string;

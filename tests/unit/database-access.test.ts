@@ -1,20 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { projectRoot, sourceFiles } from '../support/source-files';
 
 // One way to touch the database: TypeORM's repositories and QueryBuilder, inside the request's
 // transaction; hand-written statements only in src/db/statements, each file naming the
 // benchmark that needs it. This test fails when a module above src/db writes its own statement
 // or reaches for the statements' plumbing.
-const root = join(__dirname, '..', '..');
+const root = projectRoot;
 const source = join(root, 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) ? [path] : [];
-  });
-}
 
 /** `.query(` calls that are not SQL through TypeORM, with why they stay. */
 const notTypeOrmQueries: Record<string, string> = {

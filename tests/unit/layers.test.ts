@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { projectRoot, sourceFiles } from '../support/source-files';
 
 // Imports point down the layers: domain, then entities and db, then services, then live, then
 // graphql and the public pages, then server. A lower layer that must tell a higher one
@@ -20,16 +21,8 @@ const layers: Record<string, number> = {
   'main.ts': 7,
 };
 
-const root = join(__dirname, '..', '..');
+const root = projectRoot;
 const source = join(root, 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) ? [path] : [];
-  });
-}
 
 const layerOf = (path: string) => {
   const top = relative(source, path).split(/[\\/]/)[0];
