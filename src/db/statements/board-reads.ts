@@ -4,7 +4,7 @@ import { EvidenceEntity } from '../../entities/evidence.entity';
 import { MembershipEntity, OrganizationEntity } from '../../entities/organization.entity';
 import { VoteEntity } from '../../entities/vote.entity';
 import { ActivityType, MembershipStatus, type Role, type VerdictStatus } from '../../generated/graphql';
-import { sqlParameters } from '../sql-parameters';
+import { sqlParameters } from './sql-parameters';
 import { entityRows } from './entity-rows';
 import { queryRows } from './rows';
 import { suspendedSql } from './vote-path';

@@ -1,5 +1,4 @@
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
-import { queryRows } from './rows';
+import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
 
 /**
  * An entity read with plain SQL: TypeORM's metadata names the columns once, pg's type parsers
@@ -27,23 +26,6 @@ export interface ColumnOptions {
 }
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>>();
-
-/**
- * The entity's rows (alias x) that `rest` picks (WHERE, ORDER BY, LIMIT, a lock), in `manager`'s
- * transaction if it has one, with `only` some properties if given: the usual read; entityRows()
- * for statements of another shape.
- */
-export async function selectEntities<T extends ObjectLiteral>(
-  manager: EntityManager,
-  target: EntityTarget<T>,
-  rest: string,
-  parameters: unknown[],
-  only: readonly string[] | null = null,
-): Promise<T[]> {
-  const reader = entityRows(manager.connection, target);
-  const rows = await queryRows<ObjectLiteral>(manager, `SELECT ${reader.columns('x', { only })} FROM "${reader.table}" x ${rest}`, parameters);
-  return reader.hydrate(rows);
-}
 
 /** The reader of one entity on one data source, made once. */
 export function entityRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): EntityRows<T> {

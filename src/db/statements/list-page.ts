@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { SqlParameters, sqlParameters } from '../sql-parameters';
+import { SqlParameters, sqlParameters } from './sql-parameters';
 import { inTransaction } from '../transaction';
 import { entityRows } from './entity-rows';
 import { queryRows } from './rows';
