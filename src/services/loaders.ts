@@ -34,113 +34,109 @@ export interface ChildPageKey extends ChildPage {
 /**
  * The request's DataLoaders: every list below a list (a claim's evidence, votes, history) is
  * read in one statement per field for all parents at once, so a page of 5 or 50 claims costs
- * the same number of statements.
+ * the same number of statements. Each loader is made on first use: a request, or an idle
+ * subscription, pays only for those it touches.
  */
-export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | null) {
-  const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) =>
-    new DataLoader<string, T | null>(async (ids) => {
-      const found = new Map((await entitiesById(dataSource, entity, ids)).map((row) => [row.id, row]));
+export class Loaders {
+  private readonly made: Record<string, unknown> = {};
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly viewer: ReviewerEntity | null,
+  ) {}
+
+  get reviewer() { return this.once('reviewer', () => this.byId(ReviewerEntity)); }
+  get event() { return this.once('event', () => this.byId(BreakingEventEntity)); }
+  get claim() { return this.once('claim', () => this.byId(ClaimEntity)); }
+  get evidence() { return this.once('evidence', () => this.byId(EvidenceEntity)); }
+  get vote() { return this.once('vote', () => this.byId(VoteEntity)); }
+  get organization() { return this.once('organization', () => this.byId(OrganizationEntity)); }
+  get membership() { return this.once('membership', () => this.byId(MembershipEntity)); }
+
+  /** ACTIVE members per organisation. */
+  get memberCount() { return this.once('memberCount', () => this.countOf(Counted.activeMembers)); }
+
+  /** The organisation in which each reviewer is an ACTIVE member, if any. */
+  get activeOrganization() {
+    return this.once('activeOrganization', () => new DataLoader<string, OrganizationEntity | null>(async (reviewerIds) => {
+      const found = await activeOrganizations(this.dataSource, reviewerIds);
+      return reviewerIds.map((reviewerId) => found.get(reviewerId) ?? null);
+    }));
+  }
+
+  /** Each reviewer's current membership: a SUSPENDED one first, then the ACTIVE one, then the newest REQUESTED. */
+  get currentMembership() {
+    return this.once('currentMembership', () => new DataLoader<string, MembershipEntity | null>(async (reviewerIds) => {
+      const memberships = await currentMemberships(this.dataSource, reviewerIds);
+      return reviewerIds.map((reviewerId) => memberships.find((membership) => membership.reviewerId === reviewerId) ?? null);
+    }));
+  }
+
+  /** Each reviewer's role and whether any membership of theirs is SUSPENDED: what decides whether their votes count. */
+  get voterStanding() {
+    return this.once('voterStanding', () => new DataLoader<string, { role: Role; suspended: boolean }>(async (reviewerIds) => {
+      const rows = await voterStandings(this.dataSource, reviewerIds);
+      return reviewerIds.map((id) => rows.find((row) => row.id === id) ?? { role: Role.Observer, suspended: false });
+    }));
+  }
+
+  /** Whether the viewer is an ACTIVE orgAdmin member of each organisation. */
+  get viewerAdministers() {
+    return this.once('viewerAdministers', () => new DataLoader<string, boolean>(async (organizationIds) => {
+      if (!this.viewer) return organizationIds.map(() => false);
+      const administered = await administeredOrganizations(this.dataSource, this.viewer.id, organizationIds);
+      return organizationIds.map((organizationId) => administered.has(organizationId));
+    }));
+  }
+
+  get evidencePage() { return this.once('evidencePage', () => childPageLoader(this.dataSource, ChildLists.evidence, 'claimId')); }
+  /** Keys: `claimId` or `claimId:STANCE`. */
+  get evidenceCount() { return this.once('evidenceCount', () => this.countOf(Counted.evidence)); }
+  get votesPage() { return this.once('votesPage', () => childPageLoader(this.dataSource, ChildLists.votes, 'claimId')); }
+  get votesCount() { return this.once('votesCount', () => this.countOf(Counted.votes)); }
+
+  get voteEvidence() {
+    return this.once('voteEvidence', () => new DataLoader<string, EvidenceEntity[]>(async (voteIds) => {
+      const byVote = await evidenceOfVotes(this.dataSource, voteIds);
+      return voteIds.map((voteId) => byVote.get(voteId) ?? []);
+    }));
+  }
+
+  get viewerVote() {
+    return this.once('viewerVote', () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
+      if (!this.viewer) return claimIds.map(() => null);
+      const votes = await votesOfReviewer(this.dataSource, this.viewer.id, claimIds);
+      return claimIds.map((claimId) => votes.find((vote) => vote.claimId === claimId) ?? null);
+    }));
+  }
+
+  get historyPage() { return this.once('historyPage', () => childPageLoader<ActivityEntity>(this.dataSource, ChildLists.verdictHistory, 'claimId')); }
+  get historyCount() { return this.once('historyCount', () => this.countOf(Counted.verdictChanges)); }
+
+  get eventStats() {
+    return this.once('eventStats', () => new DataLoader<string, EventStatsModel>(async (eventIds) => {
+      const rows = await verdictCounts(this.dataSource, eventIds);
+      return eventIds.map((eventId) => statsFrom(rows.filter((row) => row.eventId === eventId)));
+    }));
+  }
+
+  private once<T>(name: keyof Loaders, make: () => T): T {
+    return (this.made[name] ??= make()) as T;
+  }
+
+  private byId<T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) {
+    return new DataLoader<string, T | null>(async (ids) => {
+      const found = new Map((await entitiesById(this.dataSource, entity, ids)).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
+  }
 
-  const countOf = (counted: (typeof Counted)[keyof typeof Counted]) =>
-    new DataLoader<string, number, string>(async (keys) => {
-      const counts = await countsByKey(dataSource, counted, keys);
+  private countOf(counted: (typeof Counted)[keyof typeof Counted]) {
+    return new DataLoader<string, number, string>(async (keys) => {
+      const counts = await countsByKey(this.dataSource, counted, keys);
       return keys.map((key) => counts.get(key) ?? 0);
     });
-
-  return lazily({
-    reviewer: () => byId(ReviewerEntity),
-    event: () => byId(BreakingEventEntity),
-    claim: () => byId(ClaimEntity),
-    evidence: () => byId(EvidenceEntity),
-    vote: () => byId(VoteEntity),
-    organization: () => byId(OrganizationEntity),
-    membership: () => byId(MembershipEntity),
-
-    /** ACTIVE members per organisation. */
-    memberCount: () => countOf(Counted.activeMembers),
-    /** The organisation in which each reviewer is an ACTIVE member, if any. */
-    activeOrganization: () => new DataLoader<string, OrganizationEntity | null>(async (reviewerIds) => {
-      const found = await activeOrganizations(dataSource, reviewerIds);
-      return reviewerIds.map((reviewerId) => found.get(reviewerId) ?? null);
-    }),
-    /** Each reviewer's current membership: a SUSPENDED one first, then the ACTIVE one, then the newest REQUESTED. */
-    currentMembership: () => new DataLoader<string, MembershipEntity | null>(async (reviewerIds) => {
-      const memberships = await currentMemberships(dataSource, reviewerIds);
-      return reviewerIds.map((reviewerId) => memberships.find((membership) => membership.reviewerId === reviewerId) ?? null);
-    }),
-    /** Each reviewer's role and whether any membership of theirs is SUSPENDED: what decides whether their votes count. */
-    voterStanding: () => new DataLoader<string, { role: Role; suspended: boolean }>(async (reviewerIds) => {
-      const rows = await voterStandings(dataSource, reviewerIds);
-      return reviewerIds.map((id) => rows.find((row) => row.id === id) ?? { role: Role.Observer, suspended: false });
-    }),
-    /** Whether the viewer is an ACTIVE orgAdmin member of each organisation. */
-    viewerAdministers: () => new DataLoader<string, boolean>(async (organizationIds) => {
-      if (!viewer) return organizationIds.map(() => false);
-      const administered = await administeredOrganizations(dataSource, viewer.id, organizationIds);
-      return organizationIds.map((organizationId) => administered.has(organizationId));
-    }),
-
-    evidencePage: () => childPageLoader(dataSource, ChildLists.evidence, 'claimId'),
-    /** Keys: `claimId` or `claimId:STANCE`. */
-    evidenceCount: () => countOf(Counted.evidence),
-    votesPage: () => childPageLoader(dataSource, ChildLists.votes, 'claimId'),
-    votesCount: () => countOf(Counted.votes),
-    voteEvidence: () => new DataLoader<string, EvidenceEntity[]>(async (voteIds) => {
-      const byVote = await evidenceOfVotes(dataSource, voteIds);
-      return voteIds.map((voteId) => byVote.get(voteId) ?? []);
-    }),
-    viewerVote: () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
-      if (!viewer) return claimIds.map(() => null);
-      const votes = await votesOfReviewer(dataSource, viewer.id, claimIds);
-      return claimIds.map((claimId) => votes.find((vote) => vote.claimId === claimId) ?? null);
-    }),
-    historyPage: () => childPageLoader<ActivityEntity>(dataSource, ChildLists.verdictHistory, 'claimId'),
-    eventStats: () => new DataLoader<string, EventStatsModel>(async (eventIds) => {
-      const rows = await verdictCounts(dataSource, eventIds);
-      return eventIds.map((eventId) => statsFrom(rows.filter((row) => row.eventId === eventId)));
-    }),
-    historyCount: () => countOf(Counted.verdictChanges),
-  });
-}
-
-export type Loaders = ReturnType<typeof createLoaders>;
-
-/**
- * An object whose members are made on first use: a request (or an idle subscription) pays only
- * for the loaders it touches (bench B4: 14 unused DataLoaders were ~7 KB per subscription). The
- * getters live on a prototype made once per set of names, not on each request's object.
- */
-function lazily<T extends Record<string, () => unknown>>(factories: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
-  const names = Object.keys(factories);
-  const key = names.join(' ');
-  let prototype = lazyPrototypes.get(key);
-  if (!prototype) lazyPrototypes.set(key, (prototype = lazyPrototype(names)));
-  const members = Object.create(prototype) as LazyMembers;
-  members.factories = factories;
-  members.made = {};
-  return members as unknown as { readonly [K in keyof T]: ReturnType<T[K]> };
-}
-
-interface LazyMembers {
-  factories: Record<string, () => unknown>;
-  made: Record<string, unknown>;
-}
-
-const lazyPrototypes = new Map<string, object>();
-
-function lazyPrototype(names: readonly string[]): object {
-  const prototype = {};
-  for (const name of names) {
-    Object.defineProperty(prototype, name, {
-      enumerable: true,
-      get(this: LazyMembers) {
-        return (this.made[name] ??= this.factories[name]());
-      },
-    });
   }
-  return prototype;
 }
 
 /**

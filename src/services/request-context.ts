@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { AppServices } from './app-services';
-import { createLoaders, type Loaders } from './loaders';
+import { Loaders } from './loaders';
 import { newOrigin, type RequestOrigin } from './request-origin';
 import type { Viewer } from './viewer';
 
@@ -53,7 +53,7 @@ class Context implements RequestContext {
     private readonly origin: RequestOrigin,
   ) {
     this.requestId = origin.requestId;
-    this.current = { viewer, loaders: createLoaders(app.dataSource, viewer) };
+    this.current = { viewer, loaders: new Loaders(app.dataSource, viewer) };
   }
 
   get viewer(): Viewer | null {
@@ -69,12 +69,12 @@ class Context implements RequestContext {
   }
 
   renewLoaders(): void {
-    this.current = { viewer: this.current.viewer, loaders: createLoaders(this.app.dataSource, this.current.viewer) };
+    this.current = { viewer: this.current.viewer, loaders: new Loaders(this.app.dataSource, this.current.viewer) };
   }
 
   signIn(viewer: Viewer): void {
     if (this.current.viewer) return;
-    this.current = { viewer, loaders: createLoaders(this.app.dataSource, viewer) };
+    this.current = { viewer, loaders: new Loaders(this.app.dataSource, viewer) };
   }
 }
 
