@@ -7,7 +7,7 @@ const parseInt8 = (value: string) => Number(value);
  * How pg types this project's values, given to the project's own pool as pg's `types` option
  * (pg's global parsers stay as they are): count(*) and bigint log positions arrive as numbers
  * (every value here is far below 2^53), and timestamptz in PostgreSQL's usual text
- * ("2026-11-25 01:19:02.123+00") is read digit by digit (see bench/README.md on B1). Any other
+ * ("2026-11-25 01:19:02.123+00") is read digit by digit (see bench/README.md, B1). Any other
  * form (an offset with minutes, more than 3 decimals, BC, infinity) goes to pg's own parser.
  */
 export const projectTypes = {
@@ -26,9 +26,9 @@ export function timestamptzParser(general: (text: string) => unknown): (text: st
 const [dash, space, colon, dot, plus, minus] = ['-', ' ', ':', '.', '+', '-'].map((c) => c.charCodeAt(0));
 
 /**
- * "YYYY-MM-DD HH:MM:SS[.f, .ff or .fff]+HH" (or -HH) as a Date, read digit by digit (3x faster
- * than Date's ISO parser on a reshaped string); undefined for any other text, and for years
- * before 100, which Date.UTC would read as 19xx.
+ * "YYYY-MM-DD HH:MM:SS[.f, .ff or .fff]+HH" (or -HH) as a Date, read digit by digit rather than
+ * reshaped for Date's ISO parser; undefined for any other text, and for years before 100, which
+ * Date.UTC would read as 19xx.
  */
 function usualTimestamptz(text: string): Date | undefined {
   const sign = text.length - 3;

@@ -73,9 +73,8 @@ interface ProjectedField {
 
 /**
  * The properties a connection field's nodes (edges.node) are read for, fragments included and
- * @skip/@include applied, or null for the whole entity. Bench B1's EventBoard read whole evidence
- * and vote rows, a third of their values never used, and parsed the creation time of every one
- * for cursors it never asked for.
+ * @skip/@include applied, or null for the whole entity: a list reads the columns its query
+ * shows, and its sort keys only when a cursor is asked for (see bench/README.md, B1).
  */
 export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
   const field = projectedField(info, projection as NodeProjection<unknown>);

@@ -41,10 +41,10 @@ interface OperationShape {
 const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
 
 /**
- * An operation's shape, worked out once per (shared) document and operation: walking the
- * document for every subscriber was most of what subscribing allocated (bench B4). Only the
- * operation that runs and the fragments it reaches count: a document may hold other operations
- * (front ends send one file of them), whose fields and variables say nothing about this one.
+ * An operation's shape, worked out once per (shared) document and operation, not for every
+ * subscriber (see bench/README.md, B4). Only the operation that runs and the fragments it
+ * reaches count: a document may hold other operations (front ends send one file of them),
+ * whose fields and variables say nothing about this one.
  * graphql-js's own helpers (those its validation rules use) follow the fragments.
  */
 function operationShape(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): OperationShape {

@@ -31,7 +31,7 @@ export class LiveSubscriptions {
       this.groups.set(key, group);
     }
     // graphql-ws keeps the operation's arguments while it lasts; the subscribing request's
-    // context (its loaders and what they read) is of no more use to it (bench B4).
+    // context (its loaders and what they read) is of no more use to it, and is let go.
     args.contextValue = undefined;
     await follower.start(this.services, group, socket, operationId);
   }

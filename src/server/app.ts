@@ -75,7 +75,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     stopOnTerminationSignals: false,
     plugins: [
       drainHttpServer(httpServer),
-      // No HTTP caching of GraphQL answers here; the default plugin's per-field hook cost ~7% of B1's CPU.
+      // No cache hints per field: Cache-Control is set per request by httpCaching (see bench/README.md, B1).
       ApolloServerPluginCacheControlDisabled(),
       // No Apollo landing page: it loads the sandbox from a CDN. Development serves GraphiQL (graphiql.ts).
       ApolloServerPluginLandingPageDisabled(),
@@ -92,11 +92,12 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
 
   const web = express();
   web.disable('x-powered-by');
-  // No ETag: a GraphQL answer is not fetched conditionally, and hashing each body cost ~1% of B1's CPU.
+  // No ETag: a GraphQL answer is not fetched conditionally, so hashing each body would buy nothing.
   web.disable('etag');
   web.use(requestLogging(logger, app.metrics));
   // Every answer over 1 KB, brotli or gzip as the client's Accept-Encoding asks. Brotli at
-  // quality 5, not compression's 4: a catch-up's pages come out ~13% smaller for the same CPU (bench B6).
+  // quality 5, not compression's 4: a client catching up after an outage reads thousands of
+  // log entries, which 5 packs tighter at about the same speed (see bench/README.md, B6).
   web.use(compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }));
   web.get('/metrics', metricsEndpoint(app.metrics, config.metricsToken));
   web.get('/healthz', async (_req, res) => {
@@ -111,7 +112,7 @@ export async function startServer(config: Config, tokenClock?: () => number): Pr
     crossSitePostsRefused(),
     jsonBody(),
     // After the body is read, outside production: every statement of the request is counted.
-    // (AsyncLocalStorage turns on async hooks for every promise: about 30% of a fan-out's time, bench B3.)
+    // (Its AsyncLocalStorage slows every promise, hence never in production: see bench/README.md, B3.)
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, {

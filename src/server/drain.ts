@@ -7,10 +7,10 @@ const idleCheckMs = 50;
 /**
  * Apollo's drain step on Node's own connection tracking: stop accepting, let the requests in
  * flight finish (each connection is closed once idle), and after `graceMs` close what is left.
- * Apollo's ApolloServerPluginDrainHttpServer tracks every socket itself, with a listener and a
- * map entry each, which an upgraded WebSocket keeps for its whole life (bench B4); Node's
- * server already knows its HTTP connections, and upgraded sockets are no longer among them
- * (the WebSocket server closes those).
+ * In place of Apollo's ApolloServerPluginDrainHttpServer, which tracks every socket itself,
+ * an upgraded WebSocket's too for its whole life (see bench/README.md, B4); Node's server
+ * already knows its HTTP connections, and upgraded sockets are no longer among them (the
+ * WebSocket server closes those).
  */
 export function drainHttpServer(httpServer: Server, graceMs = 10_000): ApolloServerPlugin {
   return {

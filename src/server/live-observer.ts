@@ -15,8 +15,8 @@ import type { SocketExtra } from './ws-transport';
 type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 
-// A socket's and an operation's loggers are made only for a line to log: an idle
-// subscription keeps its ids, not a pino child each (bench B4).
+// A socket and an operation keep their ids; a logger is made only for a line to log
+// (see bench/README.md, B4).
 interface LiveOperation {
   socket: LiveSocket;
   /** n of the request id `<connection id>:<n>`, made into text only for a line to log. */
@@ -29,7 +29,7 @@ interface LiveOperation {
 
 /**
  * A copy of a kept string in one piece: a UUID from node:crypto is a tree of some twenty
- * concatenated parts, about 0.5 KB where the text is 36 characters (bench B4).
+ * concatenated parts, all kept as long as the string is (see bench/README.md, B4).
  */
 const inOnePiece = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
 
@@ -44,8 +44,8 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   const { metrics, logger } = app;
   const labelsOf = operationLabeller(schema);
   const upgradeIds = new WeakMap<IncomingMessage, string>();
-  // By the subscribe message's payload, which graphql-ws hands to every hook of the operation:
-  // cheaper than a map per socket (bench B4), and gone with the operation.
+  // By the subscribe message's payload, which graphql-ws hands to every hook of the operation
+  // and lets go when the operation ends.
   const operations = new WeakMap<SubscribePayload, LiveOperation>();
 
   wss.on('headers', (headers, request) => {

@@ -9,7 +9,7 @@ export interface SocketEvents {
 
 /**
  * The server's sockets (ws's `WebSocket` option): a ws socket with what the transport, the
- * logs and the keep-alive keep of it, in fields rather than in maps beside it (bench B4).
+ * logs and the keep-alive keep of it, in fields rather than in maps beside it.
  */
 export class LiveSocket extends WebSocket {
   /** Where its messages, its close and its errors go. */

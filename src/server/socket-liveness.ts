@@ -2,7 +2,10 @@ import { CloseCode } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import type { LiveSocket } from './live-socket';
 
-/** A socket's pong listener: one function for all sockets (bench B4). */
+/**
+ * Marks a socket's ping answered: its pong listener, one function for every socket (see
+ * bench/README.md, B4).
+ */
 export function pongReceived(this: WebSocket): void {
   (this as LiveSocket).awaitingPong = false;
 }
@@ -29,9 +32,9 @@ export function keepSocketsAlive(sockets: ReadonlySet<LiveSocket>, keepAliveMs: 
 
 /**
  * Closes with 4408 a socket whose connection_init has not come within `waitMs` (from
- * `waitMs` to 1.25 x `waitMs` after it opened). It replaces graphql-ws's own timer, a Timeout
- * and a closure per socket that its closure keeps for the socket's whole life even once
- * cleared (bench B4): here one sweep serves all, and a socket is known only until it inits.
+ * `waitMs` to 1.25 x `waitMs` after it opened). It replaces graphql-ws's own timer per socket
+ * (see bench/README.md, B4): here one sweep serves all, and a socket is known only until it
+ * inits.
  */
 export class InitialisationWatch {
   /** Sockets waiting for their connection_init, in the order they opened. */

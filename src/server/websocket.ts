@@ -78,7 +78,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
   const observed = observeLive(wss, app, schema);
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
-  // documents, and a parsed document is most of an idle subscription's memory (bench B4).
+  // documents, and a subscription keeps its document while it lasts (see bench/README.md, B4).
   const documents = new LRUCache<string, CheckedDocument>({ max: maxCachedDocuments });
   const checkedDocument = (query: string): CheckedDocument | GraphQLError[] => {
     const known = documents.get(query);
@@ -97,7 +97,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     }
   };
   // Equal variables, one object for all: every subscriber of an event sends its id, and
-  // graphql-ws keeps each subscribe message while its operation lasts (bench B4).
+  // graphql-ws keeps each subscribe message while its operation lasts.
   const variableSets = new LRUCache<string, Record<string, unknown>>({
     max: maxCachedVariables,
     maxSize: maxCachedVariableBytes,
@@ -163,7 +163,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        // rootValue given, even undefined: graphql-ws would add it, and grow the object graphql-ws keeps (bench B4).
+        // rootValue given, even undefined: graphql-ws would add it, and grow the object it keeps (see bench/README.md, B4).
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context, rootValue: undefined };
       },
       // A subscription field resolves to a Follower: what to follow, not yet followed.

@@ -7,7 +7,8 @@ import { LiveCloseCode } from './close-codes';
 import type { LiveSocket, SocketEvents } from './live-socket';
 import { InitialisationWatch, keepSocketsAlive, pongReceived } from './socket-liveness';
 
-// A socket's listeners: one function for all sockets, not closures per socket (bench B4).
+// A socket's listeners: the same functions for every socket, each finding its socket as `this`
+// (see bench/README.md, B4).
 function received(this: WebSocket, data: RawData): void {
   (this as LiveSocket).events?.receive(String(data));
 }
@@ -52,8 +53,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   const protocol = makeServer({ ...options, connectionInitWaitTimeout: Infinity });
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
-  // The open sockets are kept here (the server runs with clientTracking off): ws's own
-  // tracking costs every socket a closure of its own (bench B4).
+  // The open sockets are kept here, for the keep-alive and the shutdown, and ws's own tracking
+  // (clientTracking) is off: one set, and no listener of its own per socket (see bench/README.md, B4).
   const open = new Set<LiveSocket>();
   const keepAlive = keepSocketsAlive(open, limits.keepAliveMs);
   const initialisation = new InitialisationWatch(limits.initWaitMs);
@@ -95,10 +96,7 @@ interface Transport {
   emptied: (() => void) | undefined;
 }
 
-/**
- * One socket as graphql-ws sees it (its transport, and its `ctx.extra`): methods on a
- * prototype, not closures per socket (bench B4).
- */
+/** One socket as graphql-ws sees it: its transport, and its `ctx.extra`. */
 class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
   private received: ((data: string) => Promise<void>) | undefined;
   private whenClosed: ((code?: number, reason?: string) => Promise<void>) | undefined;
@@ -133,7 +131,8 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
   /**
    * Hands a message to graphql-ws, parsed: its parseMessage takes text or the parsed message,
    * and it keeps what it was given while a subscription lasts, so text would be kept besides
-   * the message (bench B4). Text that is no JSON goes as it is, for graphql-ws to refuse.
+   * the message (see bench/README.md, B4). Text that is no JSON goes as it is, for graphql-ws
+   * to refuse.
    */
   receive(text: string): void {
     let message: unknown;

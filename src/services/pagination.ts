@@ -14,9 +14,9 @@ export interface ConnectionModel<T> extends PageModel<T> {
 
 export const MAX_PAGE_SIZE = 100;
 /**
- * The activity log's largest page: a client catching up after hours offline reads thousands of
- * small entries, and ten times fewer round trips and larger compressed pages halve its bytes
- * on the wire (bench B6).
+ * The activity log's largest page, ten times the other lists': a client catching up after hours
+ * offline reads thousands of small entries, in fewer round trips and larger compressed pages
+ * (see bench/README.md, B6).
  */
 export const MAX_LOG_PAGE_SIZE = 1000;
 

@@ -39,7 +39,7 @@ export function createRequestContext(app: AppServices, viewer: Viewer | null, or
 /**
  * The logger is a getter of the class, not of the object: Apollo Server copies each request's
  * context with Object.assign, which would read an own getter and make the child logger that
- * newOrigin defers (~1% of an EventBoard's allocations, bench B1).
+ * newOrigin defers until a line is written.
  */
 class Context implements RequestContext {
   readonly requestId: string;

@@ -7,7 +7,7 @@ import type { RequestContext } from '../../services/request-context';
  */
 export function reviewerFor(ctx: RequestContext, reviewerId: string | null): Promise<ReviewerEntity | null> | null {
   // Not async: an anonymous reader's null is returned as it is, not as a promise for the
-  // executor to wait on (one per vote of an EventBoard, bench B1).
+  // executor to wait on, one per vote of an EventBoard (see bench/README.md, B1).
   if (!ctx.viewer || !reviewerId) return null;
   return ctx.loaders.reviewer.load(reviewerId);
 }

@@ -32,8 +32,7 @@ const typeOf = new Map<unknown, keyof typeof loaderOf>([
 
 /**
  * graphql-scalars' DateTime, answering with the ISO text rather than a Date: the same JSON, but
- * JSON.stringify no longer calls toJSON on each value (41 of them took a third of the time to
- * serialise an EventBoard, bench B1).
+ * JSON.stringify no longer calls toJSON on every date of an answer (see bench/README.md, B1).
  */
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
