@@ -49,6 +49,12 @@ export async function lockClaimAndEvent(tx: EntityManager, claimId: string): Pro
 /** The columns upsertVote writes: every column of VoteEntity but its generated id. */
 export const voteInsertColumns = ['claim_id', 'reviewer_id', 'rating', 'rationale', 'created_at', 'updated_at'] as const;
 
+/** What a replacement vote overwrites: every written column but the vote's key and when it was first cast. */
+const voteReplaced = voteInsertColumns
+  .filter((column) => !['claim_id', 'reviewer_id', 'created_at'].includes(column))
+  .map((column) => `${column} = excluded.${column}`)
+  .join(', ');
+
 /** A reviewer's vote on a claim as upsertVote writes it. */
 export interface VoteWrite {
   claimId: string;
@@ -67,7 +73,7 @@ export async function upsertVote(tx: EntityManager, vote: VoteWrite): Promise<Vo
        INSERT INTO "${votes.table}" AS v (${voteInsertColumns.join(', ')})
        VALUES ($1, $2, $3, $4, $5, $5)
        ON CONFLICT (claim_id, reviewer_id)
-       DO UPDATE SET rating = excluded.rating, rationale = excluded.rationale, updated_at = excluded.updated_at
+       DO UPDATE SET ${voteReplaced}
        RETURNING ${votes.columns('v')}
      ), unlinked AS (
        DELETE FROM vote_evidence WHERE vote_id IN (SELECT "id" FROM vote)
