@@ -1,6 +1,6 @@
 import { VerdictStatus } from '../generated/graphql';
 import { requiredOrganizations, type ConsensusPolicy } from './policy';
-import type { VerdictOutcome } from './verdict';
+import type { VerdictOutcome } from './verdict-outcome';
 
 /**
  * Why a verdict's status is what it is, in one sentence: the policy's rule that decided it and

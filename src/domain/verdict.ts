@@ -1,24 +1,7 @@
 import { Rating, VerdictStatus } from '../generated/graphql';
 import { requiredOrganizations, type ConsensusPolicy } from './policy';
 import { explainVerdict } from './verdict-explanation';
-
-export interface RatingCount {
-  rating: Rating;
-  votes: number;
-}
-
-/** What the verdict rule decides from the votes: the parts whose change is a new version. */
-export interface VerdictOutcome {
-  status: VerdictStatus;
-  rating: Rating | null;
-  agreement: number;
-  voteCount: number;
-  tally: RatingCount[];
-  /** Verified organisations among the counted voters for the sole leading rating (0 without one). */
-  organizationCount: number;
-  /** The rule that decided the status and what is missing, in one sentence for people. */
-  explanation: string;
-}
+import type { RatingCount, VerdictOutcome } from './verdict-outcome';
 
 /** A claim's verdict as stored and served. */
 export interface VerdictState extends VerdictOutcome {

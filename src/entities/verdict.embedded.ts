@@ -1,6 +1,7 @@
 import { Column } from 'typeorm';
 import type { Rating, VerdictStatus } from '../generated/graphql';
-import type { RatingCount, VerdictState } from '../domain/verdict';
+import type { VerdictState } from '../domain/verdict';
+import type { RatingCount } from '../domain/verdict-outcome';
 
 /**
  * A claim's verdict as stored: the claim's verdict_* columns, embedded in ClaimEntity as

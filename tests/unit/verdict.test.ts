@@ -1,6 +1,7 @@
 import { Rating, VerdictStatus } from '../../src/generated/graphql';
 import { DEFAULT_POLICY, type ConsensusPolicy } from '../../src/domain/policy';
-import { computeVerdict, outcomeChanged, type Ballot, type VerdictOutcome, type VerdictState } from '../../src/domain/verdict';
+import { computeVerdict, outcomeChanged, type Ballot, type VerdictState } from '../../src/domain/verdict';
+import type { VerdictOutcome } from '../../src/domain/verdict-outcome';
 
 const { True, MostlyTrue, Mixed, Misleading, MostlyFalse, False, Unverifiable } = Rating;
 

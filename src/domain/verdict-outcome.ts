@@ -1,0 +1,19 @@
+import type { Rating, VerdictStatus } from '../generated/graphql';
+
+export interface RatingCount {
+  rating: Rating;
+  votes: number;
+}
+
+/** What the verdict rule decides from the votes: the parts whose change is a new version. */
+export interface VerdictOutcome {
+  status: VerdictStatus;
+  rating: Rating | null;
+  agreement: number;
+  voteCount: number;
+  tally: RatingCount[];
+  /** Verified organisations among the counted voters for the sole leading rating (0 without one). */
+  organizationCount: number;
+  /** The rule that decided the status and what is missing, in one sentence for people. */
+  explanation: string;
+}
