@@ -43,7 +43,9 @@ async function startProduction(database: TestDatabase): Promise<Running> {
 /** The first line the server logged that matches, looked for again at each chunk of its stdout; fails after 15 s. */
 async function logged(server: Running, match: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {
   const found = () => server.logs().find(match);
-  await until(server.process.child.stdout!, 'data', () => found() !== undefined, `a log line in:\n${server.process.output()}`);
+  await until(server.process.child.stdout!, 'data', () => found() !== undefined, 'a log line').catch((error: Error) => {
+    throw new Error(`${error.message} in:\n${server.process.output()}`);
+  });
   return found()!;
 }
 
