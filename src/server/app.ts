@@ -25,6 +25,7 @@ import { drainHttpServer } from './drain';
 import { crossSitePostsRefused } from './cross-site';
 import { contextFromAuthorization } from './http-context';
 import { httpCaching } from './http-caching';
+import type { DestinationStream } from 'pino';
 import { createLogger, Logger } from '../observability/logger';
 import { metricsEndpoint } from './metrics-endpoint';
 import { operationObserver } from './operation-observer';
@@ -50,10 +51,11 @@ export interface RunningServer {
 
 /**
  * Opens the database, then serves GraphQL on /graphql, the reviewers' desk on /desk/, readiness on /healthz and metrics on
- * /metrics. `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`).
+ * /metrics. `tokenClock`: what time it is for tokens' lifetimes, in milliseconds (default `Date.now`); `logDestination`:
+ * where the JSON log lines go (default stdout), for a test that waits on one.
  */
-export async function startServer(config: Config, tokenClock?: () => number): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+export async function startServer(config: Config, tokenClock?: () => number, logDestination?: DestinationStream): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, logDestination);
   const database = await openDatabase(config);
   const { app, feed } = createAppServices(database, config, logger, tokenClock);
   await feed.start();

@@ -105,6 +105,7 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
           if (operation && Symbol.asyncIterator in Object(result)) {
             operation.subscribed = true;
             metrics.subscriptionOpened();
+            if (logger.isLevelEnabled('debug')) logger.debug({ requestId: requestId(operation), operationName: payload.operationName }, 'subscription opened');
           }
           return options.onOperation?.(ctx, id, payload, args, result);
         },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -9,7 +10,8 @@ import { brokenDocument, contractOperations, variablesFor, type Pools } from './
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ NODE_ENV: 'production' });
+  // Debug lines: a subscription that stays quiet is shown live by its "subscription opened" line.
+  server = await startTestServer({ NODE_ENV: 'production', LOG_LEVEL: 'debug' });
 });
 afterAll(() => server?.stop());
 
@@ -88,12 +90,22 @@ async function overHttp(url: string, token: string | undefined, body: string): P
   return { code: `${response.status} ${code}`, text };
 }
 
-/** One operation on a socket of its own: its first result, refusal or close; a subscription that stays quiet is 'live'. */
+/**
+ * One operation on a socket of its own: its first result, refusal or close. A subscription that
+ * stays quiet is 'live' once the server logs that it opened; no answer at all is a failure.
+ */
 function overSocket(url: string, token: string | undefined, payload: { query: string; operationName?: unknown; variables?: unknown }): Promise<Outcome> {
+  // The connection's id, chosen here, names its one operation in the server's logs.
+  const connectionId = randomUUID();
+  class Named extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers: { 'x-request-id': connectionId } });
+    }
+  }
   return new Promise((resolve) => {
     const client = createClient({
       url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: Named,
       connectionParams: token ? { authorization: `Bearer ${token}` } : {},
       retryAttempts: 0,
     });
@@ -102,11 +114,16 @@ function overSocket(url: string, token: string | undefined, payload: { query: st
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      server.logs.off('line', opened);
       unsubscribe();
       void client.dispose();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ code: 'ws live', text: '' }), 1500);
+    const opened = (line: { msg: string; requestId?: string }) => {
+      if (line.msg === 'subscription opened' && line.requestId === `${connectionId}:1`) finish({ code: 'ws live', text: '' });
+    };
+    server.logs.on('line', opened);
+    const timer = setTimeout(() => finish({ code: 'ws no answer', text: '' }), 15_000);
     const unsubscribe = client.subscribe(payload as never, {
       next: (message) => finish({ code: `ws ${(message.errors?.[0]?.extensions as { code?: string })?.code ?? 'ok'}`, text: JSON.stringify(message) }),
       error: (error) => {
@@ -201,7 +218,7 @@ test(`fuzz: ${runs} malformed documents, variables and inputs over HTTP and grap
       : one.kind === 'document' ? JSON.stringify({ query: one.query, operationName: one.operationName })
       : JSON.stringify(one.body);
     const describe = () => `case ${index} (${one.kind}${'operationName' in one ? ` ${String(one.operationName)}` : ''} as ${identities[one.as]}): ${outcome.code}: ${clip(outcome.text)}; sent ${clip(sent)}`;
-    if (/^5\d\d /.test(outcome.code) || outcome.text.includes('INTERNAL_SERVER_ERROR') || /^ws close (1011|4500)/.test(outcome.code)) violations.push(describe());
+    if (/^5\d\d /.test(outcome.code) || outcome.text.includes('INTERNAL_SERVER_ERROR') || /^ws (close (1011|4500)|no answer)/.test(outcome.code)) violations.push(describe());
     for (const [what, pattern] of leaks) if (pattern.test(outcome.text)) violations.push(`${what} in ${describe()}`);
   });
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { LiveCloseCode } from '../../src/server/close-codes';
@@ -6,6 +7,7 @@ import { ApiClient, ok } from '../support/client';
 import { collect, liveClient, type LiveMessage } from '../support/live-client';
 import { Scrape } from '../support/metrics';
 import { createTestDatabase, onPostgres, startTestServer, testDatabaseUrl } from '../support/test-server';
+import { until } from '../support/until';
 import { World, type Member } from '../support/world';
 
 // Live delivery across server instances, dropped listening connections, slow consumers and
@@ -44,7 +46,8 @@ const cursorsOf = (messages: LiveMessage[], field: 'verdictChanged' | 'activity'
 /** Two instances sharing one new PostgreSQL database; stop() stops both and drops it. */
 async function startTwoInstances() {
   const database = await createTestDatabase();
-  const [a, b] = await Promise.all([startTestServer({}, database), startTestServer({}, database)]);
+  // Info lines: each instance says when its log listener reconnected.
+  const [a, b] = await Promise.all([startTestServer({ LOG_LEVEL: 'info' }, database), startTestServer({ LOG_LEVEL: 'info' }, database)]);
   return {
     a,
     b,
@@ -107,15 +110,6 @@ const killListeners = (databaseName: string) =>
     const { rows } = await admin.query(`SELECT pid, pg_terminate_backend(pid) AS killed FROM (${listenersQuery}) l`, [databaseName]);
     return rows.filter((row) => row.killed).map((row) => row.pid as number);
   });
-
-/** Polls until `check` holds; `timeoutMs` is only an upper bound. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 (onPostgres ? test : test.skip)('on PostgreSQL only: subscribers on one instance receive the verdict changes of votes cast through both, in order, each once', async () => {
   const instances = await startTwoInstances();
@@ -203,11 +197,16 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
       await voting;
     }
     expect(killed.length).toBeGreaterThanOrEqual(2);
-    // Both instances listen again, on new connections.
-    await eventually(async () => {
+    // Both instances listen again, on new connections: looked at again as each says it reconnected.
+    const listeningAgain = async () => {
       const pids = await listeningPids(databaseName);
       return pids.length === 2 && pids.every((pid) => !killed.includes(pid));
-    });
+    };
+    const reconnections = new EventEmitter();
+    const reconnected = (line: { msg: string }) => line.msg === 'log listener reconnected' && reconnections.emit('line');
+    a.logs.on('line', reconnected);
+    b.logs.on('line', reconnected);
+    await until(reconnections, 'line', listeningAgain, 'both instances listening on new connections');
     // A last round after the reconnection: anything a resync repeated would come before it.
     await voteRound(both, reviewers, claimIds, 3);
 

@@ -1,8 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ok } from '../support/client';
 import { flakyLink } from '../support/flaky-link';
 import { startTestServer, TestServer } from '../support/test-server';
+import { until } from '../support/until';
 import { World } from '../support/world';
 
 let server: TestServer;
@@ -32,9 +34,8 @@ test("the README's client pattern: the link drops, the client reconnects by itse
     retryWait: () => new Promise((resolve) => setTimeout(resolve, 50)),
     on: { connected: () => void reconnects++ },
   });
-  const waitFor = async (versions: number) => {
-    for (let i = 0; i < 300 && seen.length < versions; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  };
+  const arrivals = new EventEmitter();
+  const waitFor = (versions: number) => until(arrivals, 'message', () => seen.length >= versions, `verdict version ${versions}`);
   const stop = client.subscribe<{ verdictChanged: { cursor: string; verdict: { version: number } } }>(
     {
       query,
@@ -46,6 +47,7 @@ test("the README's client pattern: the link drops, the client reconnects by itse
       next: ({ data }) => {
         lastCursor = data!.verdictChanged.cursor;
         seen.push(data!.verdictChanged.verdict.version);
+        arrivals.emit('message');
       },
       error: () => undefined,
       complete: () => undefined,

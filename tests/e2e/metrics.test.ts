@@ -9,23 +9,17 @@ import { World } from '../support/world';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Debug lines say when a subscription opened or completed, and a socket closed: the gauges have moved by then.
+  server = await startTestServer({ LOG_LEVEL: 'debug' });
 });
 afterAll(() => server?.stop());
 
 const http = (type: string, operation: string) => ({ transport: 'http', type, operation });
 const ws = (type: string, operation: string) => ({ transport: 'ws', type, operation });
 
-/** Scrapes until the predicate holds (gauges follow sockets a moment later); fails after 15 s. */
-async function scrapeUntil(predicate: (scrape: Scrape) => boolean, what: string): Promise<Scrape> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const scrape = await Scrape.of(server.url);
-    if (predicate(scrape)) return scrape;
-    if (Date.now() > deadline) throw new Error(`/metrics never showed ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The server's debug line `msg` for the operation named `operationName` (logged after the gauge moved). */
+const loggedFor = (msg: string, operationName: string) =>
+  server.logs.find((line) => line.msg === msg && line.operationName === operationName, `"${msg}" for ${operationName}`);
 
 test('operations, errors by code and committed votes move the counters of GET /metrics', async () => {
   const world = await World.create(server.url);
@@ -87,7 +81,9 @@ test('the open-socket and active-subscription gauges follow a real graphql-ws cl
   const live = liveClient(server.url);
   const activity = collect(live.client, 'OnActivity', { eventId });
   const verdicts = collect(live.client, 'OnVerdictChanged', { eventId });
-  const opened = await scrapeUntil((scrape) => subscriptions(scrape) === 2, 'two active subscriptions');
+  await Promise.all([loggedFor('subscription opened', 'OnActivity'), loggedFor('subscription opened', 'OnVerdictChanged')]);
+  const opened = await Scrape.of(server.url);
+  expect(subscriptions(opened)).toBe(2);
   expect(sockets(opened)).toBe(1);
   expect(opened.since(base, 'graphql_requests_total', ws('subscription', 'activity'))).toBe(1);
   expect(opened.since(base, 'graphql_requests_total', ws('subscription', 'verdictChanged'))).toBe(1);
@@ -99,15 +95,25 @@ test('the open-socket and active-subscription gauges follow a real graphql-ws cl
   await world.vote(editor, claimId, 'FALSE');
   await activity.take(2); // VOTE_CAST, VERDICT_CHANGED
   await verdicts.take(1);
-  const delivered = await scrapeUntil((scrape) => scrape.since(base, 'live_fanout_delay_seconds_count') >= 3, 'three timed live messages');
+  // Each message is timed as it is handed to the socket, so before the client read it.
+  const delivered = await Scrape.of(server.url);
+  expect(delivered.since(base, 'live_fanout_delay_seconds_count')).toBe(3);
   expect(delivered.since(base, 'graphql_request_duration_seconds_count', ws('query', 'events'))).toBe(1);
   expect(delivered.since(base, 'graphql_errors_total', { ...ws('query', 'claim'), code: 'NOT_FOUND' })).toBe(1);
   expect(subscriptions(delivered)).toBe(2); // the queries came and went
 
   activity.unsubscribe();
-  await scrapeUntil((scrape) => subscriptions(scrape) === 1, 'one active subscription after an unsubscribe');
-  live.dispose();
-  const closed = await scrapeUntil((scrape) => sockets(scrape) === 0 && subscriptions(scrape) === 0, 'no socket and no subscription');
+  await loggedFor('operation completed', 'OnActivity');
+  expect(subscriptions(await Scrape.of(server.url))).toBe(1);
+  const connectionId = (await loggedFor('subscription opened', 'OnActivity')).requestId.split(':')[0];
+  void live.dispose();
+  await Promise.all([
+    loggedFor('operation completed', 'OnVerdictChanged'),
+    server.logs.find((line) => line.msg === 'socket closed' && line.connectionId === connectionId, 'the socket closed'),
+  ]);
+  const closed = await Scrape.of(server.url);
+  expect(sockets(closed)).toBe(0);
+  expect(subscriptions(closed)).toBe(0);
   expect(closed.value('graphql_subscriptions_active')).toBe(base.value('graphql_subscriptions_active'));
 
   const count = delivered.since(base, 'live_fanout_delay_seconds_count');

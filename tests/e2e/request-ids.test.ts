@@ -8,6 +8,7 @@ import { collect, liveClient } from '../support/live-client';
 import { expectRefused, expectSafeErrors } from '../support/refusals';
 import { freePort, spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-server';
+import { until } from '../support/until';
 
 // The built server as its own process in production mode, so that its stdout (the JSON logs) can be read.
 const jwtSecret = randomBytes(32).toString('hex');
@@ -39,15 +40,13 @@ async function startProduction(database: TestDatabase): Promise<Running> {
   };
 }
 
-/** Waits until the server has logged a line that matches; fails after 15 s. */
+/** The first line the server logged that matches, looked for again at each chunk of its stdout; fails after 15 s. */
 async function logged(server: Running, match: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const line = server.logs().find(match);
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`no such log line in:\n${server.process.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const found = () => server.logs().find(match);
+  await until(server.process.child.stdout!, 'data', () => found() !== undefined, 'a log line').catch((error: Error) => {
+    throw new Error(`${error.message} in:\n${server.process.output()}`);
+  });
+  return found()!;
 }
 
 /** Drops a table of a stopped server's database, as an operator's mistake or a broken migration would. */

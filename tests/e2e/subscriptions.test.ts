@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { SignJWT } from 'jose';
 import { decodeCursor, encodeCursor } from '../../src/domain/cursor';
@@ -9,6 +10,7 @@ import { collect, liveClient, LiveMessage } from '../support/live-client';
 import { Scrape } from '../support/metrics';
 import { expectSafeErrors } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
+import { until } from '../support/until';
 import { Member, World } from '../support/world';
 
 let server: TestServer;
@@ -31,13 +33,10 @@ afterEach(async () => {
  * most timeoutMs) until the client has printed the given number of closes.
  */
 function quietClosedConnections() {
-  const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  return async (count: number, timeoutMs = 5_000) => {
-    for (const deadline = Date.now() + timeoutMs; printed.mock.calls.length < count; ) {
-      if (Date.now() > deadline) throw new Error(`the client printed ${printed.mock.calls.length} of ${count} closes`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const printing = new EventEmitter();
+  const printed = jest.spyOn(console, 'error').mockImplementation(() => void printing.emit('printed'));
+  return (count: number, timeoutMs = 5_000) =>
+    until(printing, 'printed', () => printed.mock.calls.length >= count, `the client to print ${count} closes`, timeoutMs);
 }
 
 function connect(token?: string) {

@@ -5,10 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/config';
 import { RunningServer, startServer } from '../../src/server/app';
+import { ServerLogs } from './server-logs';
 
 export interface TestServer {
   url: string;
   server: RunningServer;
+  /** What the server logged, at its LOG_LEVEL (silent unless the test or TEST_LOG_LEVEL asks). */
+  logs: ServerLogs;
   stop(): Promise<void>;
 }
 
@@ -38,10 +41,12 @@ export async function startTestServer(
     ...database.env,
     ...env,
   });
-  const server = await startServer(config, tokenClock);
+  const logs = new ServerLogs(Boolean(process.env.TEST_LOG_LEVEL));
+  const server = await startServer(config, tokenClock, logs.stream);
   return {
     url: server.url,
     server,
+    logs,
     async stop() {
       await server.stop();
       await database!.drop();
