@@ -14,23 +14,31 @@ import { getMetadataArgsStorage } from 'typeorm';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity } from '../entities/vote.entity';
+import { ListOrders } from '../services/list-orders';
+import type { ListOrder } from '../services/pagination';
 
 /**
- * How a list reads its nodes' rows: `always` for every node (its id, its parent's key), `cursor`
- * when the client asks for a cursor (the list's sort keys). What each field of the node reads is
- * declared on the field in the SDL (@reads, schema/directives.graphql), see `fieldReads`.
+ * How a list reads its nodes' rows: `always` for every node (its id, its parent's key), and, when
+ * the client asks for a cursor, what the sort keys of the `orders` it may be listed in read
+ * (ListOrders declares them). What each field of the node reads is declared on the field in the
+ * SDL (@reads, schema/directives.graphql), see `fieldReads`.
  */
 export interface NodeProjection<T> {
   entity: abstract new () => T;
   always: readonly (keyof T & string)[];
-  cursor: readonly (keyof T & string)[];
+  orders: readonly ListOrder<T>[];
 }
 
 export const Projections = {
-  claim: { entity: ClaimEntity, always: ['id', 'eventId'], cursor: ['createdAt', 'verdict'] } satisfies NodeProjection<ClaimEntity>,
-  evidence: { entity: EvidenceEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<EvidenceEntity>,
-  vote: { entity: VoteEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<VoteEntity>,
+  claim: { entity: ClaimEntity, always: ['id', 'eventId'], orders: [ListOrders.claimsNewest, ListOrders.claimsRecentlyUpdated] } satisfies NodeProjection<ClaimEntity>,
+  evidence: { entity: EvidenceEntity, always: ['id', 'claimId'], orders: [ListOrders.evidenceOldest] } satisfies NodeProjection<EvidenceEntity>,
+  vote: { entity: VoteEntity, always: ['id', 'claimId'], orders: [ListOrders.votesOldest] } satisfies NodeProjection<VoteEntity>,
 };
+
+/** The properties a list's cursor reads, in whichever of its orders it is listed. */
+export function cursorReads(projection: { orders: readonly ListOrder<never>[] }): readonly string[] {
+  return [...new Set(projection.orders.flatMap((order) => order.reads))];
+}
 
 /** The SDL's mark of what a field's resolver reads from its row (schema/directives.graphql). */
 const reads = 'reads';
@@ -127,7 +135,7 @@ function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>
   const edges = connection.get('edges');
   const nodes = edges?.selections.get('node');
   const asksForCursor = Boolean(edges?.selections.has('cursor') || connection.get('pageInfo')?.selections.has('startCursor') || connection.get('pageInfo')?.selections.has('endCursor'));
-  const properties = new Set<string>([...projection.always, ...(asksForCursor ? projection.cursor : [])]);
+  const properties = new Set<string>([...projection.always, ...(asksForCursor ? cursorReads(projection) : [])]);
   if (nodes) {
     for (const name of nodes.selections.keys()) {
       if (name === '__typename') continue;
