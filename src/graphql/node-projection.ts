@@ -2,13 +2,11 @@ import { collectSubFields, getDirective, type VariableValues } from '@graphql-to
 import {
   getNamedType,
   isObjectType,
-  Kind,
   type FieldNode,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
-  type SelectionSetNode,
 } from 'graphql';
 import { getMetadataArgsStorage } from 'typeorm';
 import { ClaimEntity } from '../entities/claim.entity';
@@ -88,7 +86,7 @@ export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProj
   const field = projectedField(info, projection as NodeProjection<unknown>);
   if (!field.byVariables) return field.fixed!;
   let properties = field.byVariables.get(info.variableValues);
-  if (properties === undefined) field.byVariables.set(info.variableValues, (properties = propertiesOf(info, projection)));
+  if (properties === undefined) field.byVariables.set(info.variableValues, (properties = propertiesOf(info, projection, info.variableValues)));
   return properties;
 }
 
@@ -104,33 +102,30 @@ function projectedField(info: GraphQLResolveInfo, projection: NodeProjection<unk
   let field = known.find(same);
   if (!field) {
     field = { fieldNodes: [...fieldNodes], returnType, projection };
-    if (conditionedOnVariables(fieldNodes, info.fragments)) field.byVariables = new WeakMap();
-    else field.fixed = propertiesOf(info, projection);
+    const fixed = propertiesForAnyVariables(info, projection);
+    if (fixed === undefined) field.byVariables = new WeakMap();
+    else field.fixed = fixed;
     known.push(field);
   }
   return field;
 }
 
-/** Whether an @include or @skip anywhere below the fields, in their fragments too, takes a variable. */
-function conditionedOnVariables(fieldNodes: readonly FieldNode[], fragments: GraphQLResolveInfo['fragments']): boolean {
-  const seen = new Set<string>();
-  const conditioned = (selectionSet: SelectionSetNode | undefined): boolean =>
-    (selectionSet?.selections ?? []).some((selection) => {
-      const byVariable = selection.directives?.some(
-        (directive) => (directive.name.value === 'include' || directive.name.value === 'skip') && directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE),
-      );
-      if (byVariable) return true;
-      if (selection.kind !== Kind.FRAGMENT_SPREAD) return conditioned(selection.selectionSet);
-      const name = selection.name.value;
-      if (seen.has(name)) return false;
-      seen.add(name);
-      return conditioned(fragments[name]?.selectionSet);
-    });
-  return fieldNodes.some((node) => conditioned(node.selectionSet));
+/**
+ * What a list's nodes are read for whatever the variables, or undefined when variables decide it:
+ * a walk given none fails where an @include or @skip takes one (the spec makes a required argument
+ * whose variable has no value an error), and succeeds, with the answer for any variables, where
+ * none does.
+ */
+function propertiesForAnyVariables(info: GraphQLResolveInfo, projection: NodeProjection<unknown>): readonly string[] | null | undefined {
+  try {
+    return propertiesOf(info, projection, {});
+  } catch {
+    return undefined;
+  }
 }
 
-function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
-  const walk: Walk = { info, variables: { coerced: info.variableValues, sources: {} } };
+function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>, variables: Record<string, unknown>): readonly string[] | null {
+  const walk: Walk = { info, variables: { coerced: variables, sources: {} } };
   const connection = selected(walk, getNamedType(info.returnType), [...info.fieldNodes]);
   const edges = connection.get('edges');
   const nodes = edges?.selections.get('node');
