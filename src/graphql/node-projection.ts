@@ -2,35 +2,41 @@ import { collectSubFields, getDirective, type VariableValues } from '@graphql-to
 import {
   getNamedType,
   isObjectType,
-  Kind,
   type FieldNode,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
-  type SelectionSetNode,
 } from 'graphql';
 import { getMetadataArgsStorage } from 'typeorm';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity } from '../entities/vote.entity';
+import { ListOrders } from '../services/list-orders';
+import type { ListOrder } from '../services/pagination';
 
 /**
- * How a list reads its nodes' rows: `always` for every node (its id, its parent's key), `cursor`
- * when the client asks for a cursor (the list's sort keys). What each field of the node reads is
- * declared on the field in the SDL (@reads, schema/directives.graphql), see `fieldReads`.
+ * How a list reads its nodes' rows: `always` for every node (its id, its parent's key), and, when
+ * the client asks for a cursor, what the sort keys of the `orders` it may be listed in read
+ * (ListOrders declares them). What each field of the node reads is declared on the field in the
+ * SDL (@reads, schema/directives.graphql), see `fieldReads`.
  */
 export interface NodeProjection<T> {
   entity: abstract new () => T;
   always: readonly (keyof T & string)[];
-  cursor: readonly (keyof T & string)[];
+  orders: readonly ListOrder<T>[];
 }
 
 export const Projections = {
-  claim: { entity: ClaimEntity, always: ['id', 'eventId'], cursor: ['createdAt', 'verdict'] } satisfies NodeProjection<ClaimEntity>,
-  evidence: { entity: EvidenceEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<EvidenceEntity>,
-  vote: { entity: VoteEntity, always: ['id', 'claimId'], cursor: ['createdAt'] } satisfies NodeProjection<VoteEntity>,
+  claim: { entity: ClaimEntity, always: ['id', 'eventId'], orders: [ListOrders.claimsNewest, ListOrders.claimsRecentlyUpdated] } satisfies NodeProjection<ClaimEntity>,
+  evidence: { entity: EvidenceEntity, always: ['id', 'claimId'], orders: [ListOrders.evidenceOldest] } satisfies NodeProjection<EvidenceEntity>,
+  vote: { entity: VoteEntity, always: ['id', 'claimId'], orders: [ListOrders.votesOldest] } satisfies NodeProjection<VoteEntity>,
 };
+
+/** The properties a list's cursor reads, in whichever of its orders it is listed. */
+export function cursorReads(projection: { orders: readonly ListOrder<never>[] }): readonly string[] {
+  return [...new Set(projection.orders.flatMap((order) => order.reads))];
+}
 
 /** The SDL's mark of what a field's resolver reads from its row (schema/directives.graphql). */
 const reads = 'reads';
@@ -80,7 +86,7 @@ export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProj
   const field = projectedField(info, projection as NodeProjection<unknown>);
   if (!field.byVariables) return field.fixed!;
   let properties = field.byVariables.get(info.variableValues);
-  if (properties === undefined) field.byVariables.set(info.variableValues, (properties = propertiesOf(info, projection)));
+  if (properties === undefined) field.byVariables.set(info.variableValues, (properties = propertiesOf(info, projection, info.variableValues)));
   return properties;
 }
 
@@ -96,38 +102,35 @@ function projectedField(info: GraphQLResolveInfo, projection: NodeProjection<unk
   let field = known.find(same);
   if (!field) {
     field = { fieldNodes: [...fieldNodes], returnType, projection };
-    if (conditionedOnVariables(fieldNodes, info.fragments)) field.byVariables = new WeakMap();
-    else field.fixed = propertiesOf(info, projection);
+    const fixed = propertiesForAnyVariables(info, projection);
+    if (fixed === undefined) field.byVariables = new WeakMap();
+    else field.fixed = fixed;
     known.push(field);
   }
   return field;
 }
 
-/** Whether an @include or @skip anywhere below the fields, in their fragments too, takes a variable. */
-function conditionedOnVariables(fieldNodes: readonly FieldNode[], fragments: GraphQLResolveInfo['fragments']): boolean {
-  const seen = new Set<string>();
-  const conditioned = (selectionSet: SelectionSetNode | undefined): boolean =>
-    (selectionSet?.selections ?? []).some((selection) => {
-      const byVariable = selection.directives?.some(
-        (directive) => (directive.name.value === 'include' || directive.name.value === 'skip') && directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE),
-      );
-      if (byVariable) return true;
-      if (selection.kind !== Kind.FRAGMENT_SPREAD) return conditioned(selection.selectionSet);
-      const name = selection.name.value;
-      if (seen.has(name)) return false;
-      seen.add(name);
-      return conditioned(fragments[name]?.selectionSet);
-    });
-  return fieldNodes.some((node) => conditioned(node.selectionSet));
+/**
+ * What a list's nodes are read for whatever the variables, or undefined when variables decide it:
+ * a walk given none fails where an @include or @skip takes one (the spec makes a required argument
+ * whose variable has no value an error), and succeeds, with the answer for any variables, where
+ * none does.
+ */
+function propertiesForAnyVariables(info: GraphQLResolveInfo, projection: NodeProjection<unknown>): readonly string[] | null | undefined {
+  try {
+    return propertiesOf(info, projection, {});
+  } catch {
+    return undefined;
+  }
 }
 
-function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
-  const walk: Walk = { info, variables: { coerced: info.variableValues, sources: {} } };
+function propertiesOf<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>, variables: Record<string, unknown>): readonly string[] | null {
+  const walk: Walk = { info, variables: { coerced: variables, sources: {} } };
   const connection = selected(walk, getNamedType(info.returnType), [...info.fieldNodes]);
   const edges = connection.get('edges');
   const nodes = edges?.selections.get('node');
   const asksForCursor = Boolean(edges?.selections.has('cursor') || connection.get('pageInfo')?.selections.has('startCursor') || connection.get('pageInfo')?.selections.has('endCursor'));
-  const properties = new Set<string>([...projection.always, ...(asksForCursor ? projection.cursor : [])]);
+  const properties = new Set<string>([...projection.always, ...(asksForCursor ? cursorReads(projection) : [])]);
   if (nodes) {
     for (const name of nodes.selections.keys()) {
       if (name === '__typename') continue;

@@ -20,10 +20,11 @@ export const MAX_PAGE_SIZE = 100;
  */
 export const MAX_LOG_PAGE_SIZE = 1000;
 
-/** One kind of list: its cursor kind, the shape of its sort key, and how to read the key from a node. */
+/** One kind of list: its cursor kind, the shape of its sort key, the node's properties the key is read from, and how to read it. */
 export interface ListOrder<T> {
   kind: string;
   shape: string;
+  reads: readonly string[];
   keyOf: (node: T) => CursorKey;
 }
 
@@ -33,7 +34,7 @@ export interface ListOrder<T> {
  * (rankOf); a request is decoded before there is one, and needs only the kind and the shape.
  */
 export function rankedOrder<T>(order: ListOrder<T>, rankOf: (node: T) => number = () => 0): ListOrder<T> {
-  return { kind: `r${order.kind}`, shape: `n${order.shape}`, keyOf: (node) => [rankOf(node), ...order.keyOf(node)] };
+  return { kind: `r${order.kind}`, shape: `n${order.shape}`, reads: order.reads, keyOf: (node) => [rankOf(node), ...order.keyOf(node)] };
 }
 
 /** Checks `first` (0 to `maxSize`, default 100) and decodes `after` for this list; BAD_USER_INPUT otherwise. */

@@ -1,5 +1,5 @@
 import type { GraphQLObjectType } from 'graphql';
-import { entityProperties, fieldReads, Projections } from '../../src/graphql/node-projection';
+import { cursorReads, entityProperties, fieldReads, Projections } from '../../src/graphql/node-projection';
 import { buildSchema } from '../../src/graphql/schema';
 
 const schema = buildSchema();
@@ -22,7 +22,7 @@ describe.each(listed)('the fields of %s read stored properties of its entity', (
     const declared = Object.keys(type.getFields()).flatMap((name) => (fieldReads(schema, type, name, projection.entity) ?? []).map((property) => `${name}: ${property}`));
     expect(declared.length).toBeGreaterThan(3);
     expect(declared.filter((read) => !properties.has(read.split(': ')[1]))).toEqual([]);
-    expect([...projection.always, ...projection.cursor].filter((property) => !properties.has(property))).toEqual([]);
+    expect([...projection.always, ...cursorReads(projection)].filter((property) => !properties.has(property))).toEqual([]);
   });
 
   test('only fields known to need the whole row read it', () => {
