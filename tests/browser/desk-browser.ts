@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { onPostgres } from '../support/test-server';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -9,6 +10,10 @@ export const chromiumPath = '/usr/bin/chromium';
 /** A browser test, run where Chromium is installed and skipped elsewhere, named so that a skip says why. */
 export const inChromium = (name: string, run: () => Promise<void>, timeout?: number) =>
   (existsSync(chromiumPath) ? test : test.skip)(`in Chromium only: ${name}`, run, timeout);
+
+/** A browser test whose server reaches PostgreSQL through a relay the test cuts; skipped on PGlite, which runs inside the server. */
+export const inChromiumOnPostgres = (name: string, run: () => Promise<void>, timeout?: number) =>
+  (existsSync(chromiumPath) && onPostgres ? test : test.skip)(`in Chromium only: on PostgreSQL only: ${name}`, run, timeout);
 
 export interface Browser {
   context: BrowserContext;
