@@ -150,6 +150,16 @@ export function createLoaders(dataSource: DataSource, viewer: ReviewerEntity | n
       );
       return eventIds.map((eventId) => statsFrom(rows.filter((row) => row.eventId === eventId)));
     }),
+    /** The position of each event's newest committed log entry; 0 while its log is empty. */
+    logHead: () => new DataLoader<string, number>(async (eventIds) => {
+      const rows = await queryRows<{ eventId: string; position: number }>(
+        dataSource.manager,
+        'SELECT event_id AS "eventId", position FROM event_log_heads WHERE event_id = ANY($1::uuid[])',
+        [eventIds],
+      );
+      const heads = new Map(rows.map((row) => [row.eventId, Number(row.position)]));
+      return eventIds.map((eventId) => heads.get(eventId) ?? 0);
+    }),
     historyCount: () => countBy(
       `SELECT claim_id::text AS key, count(*) AS count FROM activity
         WHERE claim_id = ANY($1::uuid[]) AND type = '${ActivityType.VerdictChanged}' GROUP BY claim_id`,
