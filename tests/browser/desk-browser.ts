@@ -56,3 +56,28 @@ export async function signIn(page: Page, origin: string, email: string, password
 export async function waitForStatus(page: Page, text: RegExp): Promise<void> {
   await page.getByRole('status').filter({ hasText: text }).waitFor();
 }
+
+/**
+ * Holds the page's subscriptions to the event's activity on their way to the server until
+ * release(): a change made meanwhile commits after the page read what it shows and before its
+ * subscription starts. `subscribing` gives the held subscription's variables.
+ */
+export async function holdActivitySubscriptions(page: Page, eventId: string) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held!: (variables: { eventId: string; after: string | null }) => void;
+  const subscribing = new Promise<{ eventId: string; after: string | null }>((resolve) => (held = resolve));
+  await page.routeWebSocket(/\/graphql$/, (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      const { type, payload } = JSON.parse(String(message));
+      if (type === 'subscribe' && payload.operationName === 'OnActivity' && payload.variables.eventId === eventId) {
+        held(payload.variables);
+        void released.then(() => server.send(message));
+      } else {
+        server.send(message);
+      }
+    });
+  });
+  return { subscribing, release };
+}
