@@ -5,11 +5,13 @@ export const store = createStore('verification-desk', 'kv');
 
 export interface Saved<T> {
   data: T;
+  /** The activity cursor the answer is followed from (see api.ts, read). */
+  after?: string | null;
   savedAt: number;
 }
 
-export function saveAnswer<T>(key: string, data: T): Promise<void> {
-  return set(`answer:${key}`, { data, savedAt: Date.now() } satisfies Saved<T>, store);
+export function saveAnswer<T>(key: string, data: T, after?: string | null): Promise<void> {
+  return set(`answer:${key}`, { data, after, savedAt: Date.now() } satisfies Saved<T>, store);
 }
 
 export function savedAnswer<T>(key: string): Promise<Saved<T> | undefined> {

@@ -1,4 +1,5 @@
 import { Client, createClient } from 'graphql-ws';
+import { send } from './api';
 import { markOnline } from './connection';
 import { document } from './graphql';
 import { session } from './session';
@@ -32,9 +33,10 @@ function liveClient(): Client {
 }
 
 /**
- * Follows an event's activity subscription from `after` (null: from now on), calling `onEntry`
- * for each entry. When the link drops, it subscribes again from the last cursor it saw, so that
- * nothing is missed and nothing is read twice. Returns a function that stops following.
+ * Follows an event's activity subscription from `after`, calling `onEntry` for each entry and
+ * keeping its cursor as the last one seen of the event. When the link drops, it subscribes again
+ * from the last cursor it saw, so that nothing is missed and nothing is read twice. Returns a
+ * function that stops following.
  */
 export function followActivity(eventId: string, after: string | null, onEntry: (entry: ActivityEntry) => void): () => void {
   let cursor = after;
@@ -61,6 +63,7 @@ export function followActivity(eventId: string, after: string | null, onEntry: (
           if (!current || !data) return;
           delay = 1_000;
           cursor = data.activity.cursor;
+          localStorage.setItem(lastSeenKey(eventId), cursor);
           onEntry(data.activity);
         },
         error: ended,
@@ -86,7 +89,34 @@ export function followActivity(eventId: string, after: string | null, onEntry: (
   };
 }
 
-/** The last cursor seen, kept with the event so that a reload resumes from it. */
-export function lastCursorKey(eventId: string): string {
+/*
+ * Where a view follows its event from, given to read() as `start`: a cursor seen before the view
+ * reads what it shows. Following from it, no change committed after the read is missed; one the
+ * view already shows may come again, and the views apply an entry twice as harmlessly as once.
+ * Following from null ("from now on") would miss a change committed between the read and the
+ * subscription's start.
+ */
+
+/** The last cursor seen of the event, or else the head of its log (Event.activityCursor), read now. */
+export async function eventCursor(eventId: string): Promise<string | null> {
+  const seen = localStorage.getItem(lastSeenKey(eventId));
+  if (seen) return seen;
+  const { event } = await send<{ event: { activityCursor: string | null } | null }>('EventActivityCursor', { id: eventId });
+  return remember(eventId, event?.activityCursor ?? null);
+}
+
+/** The head of the log of the claim's event, read now (the claim's event is not known before). */
+export async function claimCursor(claimId: string): Promise<string | null> {
+  const { claim } = await send<{ claim: { event: { id: string; activityCursor: string | null } } | null }>('ClaimActivityCursor', { id: claimId });
+  return claim ? remember(claim.event.id, claim.event.activityCursor) : null;
+}
+
+function remember(eventId: string, cursor: string | null): string | null {
+  if (cursor) localStorage.setItem(lastSeenKey(eventId), cursor);
+  return cursor;
+}
+
+/** The last cursor seen of each event, kept so that the next visit starts from it. */
+function lastSeenKey(eventId: string): string {
   return `cursor:${session.get()?.viewer.id}:${eventId}`;
 }

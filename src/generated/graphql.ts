@@ -615,6 +615,14 @@ export type Event = Node & {
   policy: ConsensusPolicy;
   claims: ClaimConnection;
   stats: EventStats;
+  /**
+   * The cursor of the newest entry of the event's activity log; null while the log is empty.
+   * Visible to whoever can read the event, as the log is. To show an event live: read this
+   * first, then what you show, then follow Subscription.activity from it: no change committed
+   * after this read is missed, and one already shown may come again. Read it in a request of its
+   * own, before the others: the fields of one request are read concurrently, in no set order.
+   */
+  activityCursor?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -1508,6 +1516,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   policy?: Resolver<ResolversTypes['ConsensusPolicy'], ParentType, ContextType>;
   claims?: Resolver<ResolversTypes['ClaimConnection'], ParentType, ContextType, RequireFields<EventClaimsArgs, 'first' | 'orderBy'>>;
   stats?: Resolver<ResolversTypes['EventStats'], ParentType, ContextType>;
+  activityCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -1,6 +1,8 @@
 import type { ActivityEntity } from '../entities/activity.entity';
 import { readLog } from './activity-log';
+import type { BreakingEventEntity } from '../entities/breaking-event.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
+import { encodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { ListOrders } from './list-orders';
@@ -22,6 +24,21 @@ export async function eventActivity(
   if (!(await ctx.loaders.event.load(eventId))) throw notFound('Event');
   const rows = await readLog(ctx.app.dataSource, eventId, afterPosition, request.limit + 1);
   return toPage(order, rows, request);
+}
+
+/**
+ * Event.activityCursor: the cursor of the event's newest committed log entry, null while the log
+ * is empty. Positions commit in order, so every entry up to it has committed: a client that reads
+ * it before its other reads and follows the log from it misses nothing committed after it.
+ */
+export async function activityHead(ctx: RequestContext, event: BreakingEventEntity): Promise<string | null> {
+  const position = await ctx.loaders.logHead.load(event.id);
+  return position > 0 ? logCursor({ eventId: event.id, position }) : null;
+}
+
+/** The cursor of one entry of an event's log, as every list and subscription of the log gives it. */
+export function logCursor(entry: Pick<ActivityEntity, 'eventId' | 'position'>): string {
+  return encodeCursor(ListOrders.activity.kind, ListOrders.activity.keyOf(entry as ActivityEntity));
 }
 
 /** A claim's verdict changes, oldest first. */

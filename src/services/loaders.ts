@@ -16,6 +16,7 @@ import {
   voterStandings,
   votesOfReviewer,
 } from '../db/statements/board-reads';
+import { committedLogHeads } from '../db/statements/event-log';
 import type { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
@@ -111,6 +112,14 @@ export class Loaders {
   }
 
   get historyPage() { return this.once('historyPage', () => childPageLoader<ActivityEntity>(this.dataSource, ChildLists.verdictHistory, 'claimId')); }
+  /** The position of each event's newest committed log entry; 0 while its log is empty. */
+  get logHead() {
+    return this.once('logHead', () => new DataLoader<string, number>(async (eventIds) => {
+      const heads = await committedLogHeads(this.dataSource, eventIds);
+      return eventIds.map((eventId) => heads.get(eventId) ?? 0);
+    }));
+  }
+
   get historyCount() { return this.once('historyCount', () => this.countOf(Counted.verdictChanges)); }
 
   get eventStats() {

@@ -3,7 +3,7 @@ import { ok } from '../support/client';
 import { checkClaimReviewPage, checkPublicPage, fetchPage, pathOf } from '../support/public-page';
 import { startTestServer, TestServer } from '../support/test-server';
 import { Member, World } from '../support/world';
-import { Browser, inChromium, openBrowser, signIn, waitForStatus } from './desk-browser';
+import { Browser, holdActivitySubscriptions, inChromium, openBrowser, signIn, waitForStatus } from './desk-browser';
 
 // The reviewers' desk in a real Chromium against a real server: two reviewers, each in a browser
 // of their own, and an editor.
@@ -74,6 +74,41 @@ inChromium("signs in through the form, keeps the session over a reload, and show
   await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
   await b.page.reload();
   await b.page.getByRole('button', { name: 'Sign in' }).waitFor();
+});
+
+inChromium('on a first visit, shows on the board a change committed after the board was read and before its subscription started', async () => {
+  const statement = 'The national bank froze all deposits';
+  const { eventId, claimIds } = await eventWithClaims(statement);
+  const a = await browser();
+  const held = await holdActivitySubscriptions(a.page, eventId);
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.goto(`${origin}/desk/events/${eventId}`);
+  const card = a.page.getByRole('article', { name: statement });
+  await card.getByText('UNVERIFIED').waitFor();
+  const { after } = await held.subscribing;
+
+  await world.vote(reviewerB, claimIds[0], 'FALSE');
+  held.release();
+  await card.getByText('CONSENSUS').waitFor();
+  await card.getByText('False', { exact: true }).waitFor();
+  expect(after).toEqual(expect.any(String));
+});
+
+inChromium('on a first visit, shows on the claim page a vote committed after the claim was read and before its subscription started', async () => {
+  const statement = 'Fuel will be rationed from Monday';
+  const { eventId, claimIds } = await eventWithClaims(statement);
+  const a = await browser();
+  const held = await holdActivitySubscriptions(a.page, eventId);
+  await signIn(a.page, origin, reviewerA.email);
+  await a.page.goto(`${origin}/desk/claims/${claimIds[0]}`);
+  await a.page.getByRole('heading', { name: statement }).waitFor();
+  await a.page.locator('.verdict').getByText('UNVERIFIED').waitFor();
+  await held.subscribing;
+
+  await world.vote(reviewerB, claimIds[0], 'MIXED');
+  held.release();
+  await a.page.locator('.verdict').getByText('CONSENSUS').waitFor();
+  await a.page.getByRole('listitem').filter({ hasText: /^Mixed — / }).waitFor();
 });
 
 inChromium('keeps a vote cast offline in the outbox over a reload, and sends it exactly once when the link returns', async () => {
@@ -171,16 +206,22 @@ inChromium('submits a claim showing similar ones first, and after a dropped link
   const { eventId, claimIds } = await eventWithClaims(statement);
   const a = await browser();
   const boardReads: string[] = [];
-  const subscribes: { after: string | null }[] = [];
+  // Each subscription the page starts, with the cursor of the last entry it had received then.
+  const subscribes: { variables: { after: string | null }; lastReceived: string | null }[] = [];
+  let lastReceived: string | null = null;
   a.page.on('request', (request) => {
     if (request.url().endsWith('/graphql') && request.postDataJSON()?.operationName === 'DeskBoard') boardReads.push(request.url());
   });
-  a.page.on('websocket', (socket) =>
+  a.page.on('websocket', (socket) => {
     socket.on('framesent', ({ payload }) => {
       const message = JSON.parse(String(payload));
-      if (message.type === 'subscribe') subscribes.push(message.payload.variables);
-    }),
-  );
+      if (message.type === 'subscribe') subscribes.push({ variables: message.payload.variables, lastReceived });
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      if (message.type === 'next' && message.payload.data?.activity) lastReceived = message.payload.data.activity.cursor;
+    });
+  });
   await signIn(a.page, origin, reviewerA.email);
   await a.page.goto(`${origin}/desk/events/${eventId}`);
   await a.page.getByRole('article', { name: statement }).waitFor();
@@ -191,8 +232,8 @@ inChromium('submits a claim showing similar ones first, and after a dropped link
   await a.page.getByRole('region', { name: 'Already on the desk, read like this:' }).getByRole('link', { name: statement }).waitFor();
   await a.page.getByRole('button', { name: 'Submit' }).click();
   await a.page.getByRole('article', { name: newStatement }).getByText('UNVERIFIED').waitFor();
-  const cursorSeen = await a.page.evaluate(`Object.entries(localStorage).find(([key]) => key.startsWith('cursor:'))?.[1]`);
-  expect(cursorSeen).toEqual(expect.any(String));
+  const lastSeenKept = () => a.page.evaluate(`Object.entries(localStorage).find(([key]) => key.startsWith('cursor:'))?.[1]`);
+  expect(await lastSeenKept()).toEqual(lastReceived);
 
   const readsBefore = boardReads.length;
   const subscribesBefore = subscribes.length;
@@ -203,7 +244,12 @@ inChromium('submits a claim showing similar ones first, and after a dropped link
   await a.page.getByRole('article', { name: statement }).getByText('CONSENSUS').waitFor();
   expect(boardReads.length).toBe(readsBefore);
   expect(subscribes.length).toBeGreaterThan(subscribesBefore);
-  expect(subscribes.at(-1)).toEqual({ eventId, after: cursorSeen });
+  // Back online, it follows on from the last entry it had received (one may have come in before
+  // the socket closed), and keeps that cursor for the next visit.
+  const resumed = subscribes.at(-1)!;
+  expect(resumed.variables).toEqual({ eventId, after: resumed.lastReceived });
+  expect(resumed.lastReceived).toEqual(expect.any(String));
+  expect(await lastSeenKept()).toEqual(lastReceived);
 });
 
 inChromium('lets an editor reopen a published verdict with a reason and mark a claim as a duplicate', async () => {

@@ -385,6 +385,44 @@ describe('replay and resume', () => {
   });
 });
 
+describe("an event's activityCursor", () => {
+  const headOf = async (api: ApiClient, eventId: string) =>
+    ok(await api.query('query ($id: ID!) { event(id: $id) { activityCursor } }', { id: eventId })).event.activityCursor as string;
+
+  test('names the newest entry of the log, for anonymous and signed-in readers alike, and moves with each entry', async () => {
+    const world = await World.create(server.url);
+    const { first, second, eventId, claimId } = await eventWithClaim(world);
+    const opened = await headOf(world.anonymous, eventId);
+    expect(opened).toBe(await endOfLog(world.anonymous, eventId));
+    expect(await headOf(first.api, eventId)).toBe(opened);
+
+    let previous = opened;
+    for (const [voter, rating] of [[first, 'FALSE'], [second, 'MOSTLY_FALSE'], [first, 'MISLEADING']] as const) {
+      await world.vote(voter, claimId, rating);
+      const head = await headOf(world.anonymous, eventId);
+      const since = await readLog(world.anonymous, eventId, previous);
+      expect(since.map((entry) => entry.type)).toEqual(['VOTE_CAST', 'VERDICT_CHANGED']);
+      expect(head).toBe(since.at(-1)!.cursor);
+      previous = head;
+    }
+  });
+
+  test('following from it, read before a change that commits before the subscription starts, delivers that change and nothing before it', async () => {
+    const world = await World.create(server.url);
+    const { first, eventId, claimId } = await eventWithClaim(world);
+    const head = await headOf(world.anonymous, eventId);
+    await world.vote(first, claimId, 'FALSE');
+
+    const activity = collect(connect().client, 'OnActivity', { eventId, after: head });
+    const missed = await readLog(world.anonymous, eventId, head);
+    expect(missed.map((entry) => entry.type)).toEqual(['VOTE_CAST', 'VERDICT_CHANGED']);
+    expect(cursorsOf(await activity.take(2), 'activity')).toEqual(missed.map((entry) => entry.cursor));
+    await world.vote(first, claimId, 'TRUE');
+    const next = await readLog(world.anonymous, eventId, missed.at(-1)!.cursor);
+    expect(cursorsOf(await activity.take(4), 'activity').slice(2)).toEqual(next.map((entry) => entry.cursor));
+  });
+});
+
 describe('transactions that fail', () => {
   test('a refused vote on an open event delivers nothing: the next message is the marker\'s', async () => {
     const world = await World.create(server.url);

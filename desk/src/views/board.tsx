@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { send, useRead } from '../api';
 import { RequestFailure } from '../graphql';
 import { t } from '../i18n';
-import { ActivityEntry, followActivity, lastCursorKey } from '../live';
+import { ActivityEntry, eventCursor, followActivity } from '../live';
 import { outbox } from '../outbox';
 import { deskUrl } from '../router';
 import { useValue } from '../value';
@@ -40,25 +40,25 @@ export function BoardPage({ eventId }: { eventId: string }) {
   const query = useDebounced(search.trim(), 300);
   const filter = { ...(status ? { status: [status] } : {}), ...(query ? { search: query } : {}) };
   const variables = { id: eventId, first: pageSize, filter, orderBy };
-  const board = useRead<Board>('DeskBoard', variables);
+  const board = useRead<Board>('DeskBoard', variables, () => eventCursor(eventId));
   const event = board.data?.event;
   const more = async () => {
     const next = await send<Board>('DeskBoard', { ...variables, after: event?.claims.pageInfo.endCursor });
     board.change((data) => withPage(data, next));
   };
 
+  // Each read of the board is followed from the cursor it was read with (a read replaces what
+  // entries changed before it came back; following again from there applies them anew).
   useEffect(() => {
     if (!board.data) return;
     const refresh = cardRefresher((card, submitted) =>
       board.change((data) => withCard(data, card, { status, insert: submitted && !query, orderBy })),
     );
-    const cursorKey = lastCursorKey(eventId);
-    return followActivity(eventId, localStorage.getItem(cursorKey), (entry: ActivityEntry) => {
-      localStorage.setItem(cursorKey, entry.cursor);
+    return followActivity(eventId, board.after ?? null, (entry: ActivityEntry) => {
       if (entry.claim) refresh(entry.claim.id, entry.type === 'CLAIM_SUBMITTED');
       if (entry.type === 'EVENT_CLOSED') board.change((data) => (data.event ? { ...data, event: { ...data.event, status: 'CLOSED' } } : data));
     });
-  }, [eventId, Boolean(board.data), status, query, orderBy]);
+  }, [eventId, board.reads]);
 
   if (!board.data) return <ReadState {...board} />;
   if (!event) return <p role="alert">{t('notFound')}</p>;
@@ -154,18 +154,28 @@ function cardRefresher(apply: (card: Card, submitted: boolean) => void): (claimI
   };
 }
 
-/** The board with one card updated in place, added (a new claim, when `insert`, that the filters let through) or left out (one they no longer do). */
+/** What the board is sorted by, newest first: ISO date-times, which compare as text. */
+const sortKey = (card: Card, orderBy: string) => (orderBy === 'RECENTLY_UPDATED' ? card.verdict.updatedAt : card.createdAt);
+
+/**
+ * The board with one card as it is now: updated in its place, added (a new claim, when
+ * `insert`, that the filters let through) or left out (one they no longer do). The same card
+ * applied twice gives the same board, as a replayed entry must: a claim the board does not show
+ * is added only where the pages read so far reach ("More claims" reads the rest), and counted once.
+ */
 function withCard(data: Board, card: Card, view: { status: string; insert: boolean; orderBy: string }): Board {
   if (!data.event) return data;
-  const edges = data.event.claims.edges;
-  const known = edges.some((edge) => edge.node.id === card.id);
+  const { edges, pageInfo } = data.event.claims;
+  const others = edges.filter((edge) => edge.node.id !== card.id);
+  const known = others.length < edges.length;
   const fits = !view.status || card.verdict.status === view.status;
-  let next = edges.filter((edge) => edge.node.id !== card.id || fits);
-  if (known && fits) {
-    next = next.map((edge) => (edge.node.id === card.id ? { node: card } : edge));
-    if (view.orderBy === 'RECENTLY_UPDATED') next = [{ node: card }, ...next.filter((edge) => edge.node.id !== card.id)];
-  } else if (!known && fits && view.insert) {
-    next = [{ node: card }, ...next];
+  const key = sortKey(card, view.orderBy);
+  const reached = !pageInfo.hasNextPage || edges.length === 0 || key >= sortKey(edges[edges.length - 1].node, view.orderBy);
+  let next = others;
+  if (fits && (known || (view.insert && reached))) {
+    const at = others.findIndex((edge) => sortKey(edge.node, view.orderBy) < key);
+    next = [...others];
+    next.splice(at < 0 ? others.length : at, 0, { node: card });
   }
   const added = next.length - edges.length;
   return { event: { ...data.event, claims: { ...data.event.claims, totalCount: data.event.claims.totalCount + added, edges: next } } };

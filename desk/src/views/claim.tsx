@@ -1,7 +1,7 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { useRead } from '../api';
 import { t, time } from '../i18n';
-import { followActivity, lastCursorKey } from '../live';
+import { claimCursor, followActivity } from '../live';
 import { lastSent } from '../outbox';
 import { deskUrl } from '../router';
 import { isEditor, session } from '../session';
@@ -28,24 +28,26 @@ export interface Detail {
 }
 
 export function ClaimPage({ claimId }: { claimId: string }) {
-  const detail = useRead<{ claim: Detail | null }>('ClaimDetail', { id: claimId });
-  const trust = useRead<{ claim: { verdict: { organizationCount: number; explanation: string } } | null }>('ClaimTrust', { id: claimId });
+  // Both reads start after one read of where to follow the claim's event from.
+  const start = useMemo(() => once(() => claimCursor(claimId)), [claimId]);
+  const detail = useRead<{ claim: Detail | null }>('ClaimDetail', { id: claimId }, start);
+  const trust = useRead<{ claim: { verdict: { organizationCount: number; explanation: string } } | null }>('ClaimTrust', { id: claimId }, start);
   const viewer = useValue(session)!.viewer;
   const claim = detail.data?.claim;
   const eventId = claim?.event.id;
+  const after = detail.after ?? null;
 
   const reload = () => {
     void detail.reload();
     void trust.reload();
   };
+  // Every entry about the claim reads it again, so the page never relies on an entry coming once.
   useEffect(() => {
     if (!eventId) return;
-    const cursorKey = lastCursorKey(eventId);
-    return followActivity(eventId, localStorage.getItem(cursorKey), (entry) => {
-      localStorage.setItem(cursorKey, entry.cursor);
+    return followActivity(eventId, after, (entry) => {
       if (entry.claim?.id === claimId || entry.type === 'EVENT_CLOSED') reload();
     });
-  }, [eventId, claimId]);
+  }, [eventId, claimId, after]);
   useEffect(() => lastSent.subscribe((sent) => sent?.item.claimId === claimId && reload()), [claimId]);
 
   if (!detail.data) return <ReadState {...detail} />;
@@ -136,4 +138,14 @@ export function ClaimPage({ claimId }: { claimId: string }) {
       </section>
     </article>
   );
+}
+
+/** A read made once and shared by its callers; made again after it failed (the link was down). */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () =>
+    (made ??= read().catch((error) => {
+      made = undefined;
+      throw error;
+    }));
 }

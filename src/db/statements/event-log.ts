@@ -61,3 +61,13 @@ export async function committedLogHead(dataSource: DataSource, eventId: string):
   const [row] = await queryRows<{ position: number }>(dataSource.manager, 'SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
   return row ? Number(row.position) : 0;
 }
+
+/** The last committed position of each event's log, for those that have one. */
+export async function committedLogHeads(dataSource: DataSource, eventIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await queryRows<{ eventId: string; position: number }>(
+    dataSource.manager,
+    'SELECT event_id AS "eventId", position FROM event_log_heads WHERE event_id = ANY($1::uuid[])',
+    [eventIds],
+  );
+  return new Map(rows.map((row) => [row.eventId, Number(row.position)]));
+}

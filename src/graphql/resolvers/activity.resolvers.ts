@@ -1,14 +1,9 @@
 import type { Resolvers } from '../../generated/graphql';
-import { encodeCursor } from '../../domain/cursor';
-import { eventActivity } from '../../services/activity-service';
+import { eventActivity, logCursor } from '../../services/activity-service';
 import { fromLoggedVerdict } from '../../services/activity-log';
-import { ListOrders } from '../../services/list-orders';
 import { reviewerFor } from './identity';
 import type { ActivityEntity } from '../../entities/activity.entity';
 import { eventActivityStream, verdictChanges } from '../../live/subscription-service';
-
-const cursorOf = (entry: { eventId: string; position: number }) =>
-  encodeCursor(ListOrders.activity.kind, ListOrders.activity.keyOf(entry as never));
 
 export const activityResolvers: Resolvers = {
   Query: {
@@ -25,7 +20,7 @@ export const activityResolvers: Resolvers = {
     },
   },
   Activity: {
-    cursor: (entry) => cursorOf(entry),
+    cursor: (entry) => logCursor(entry),
     event: async (entry, _, ctx) => (await ctx.loaders.event.load(entry.eventId))!,
     claim: (entry, _, ctx) => (entry.claimId ? ctx.loaders.claim.load(entry.claimId) : null),
     actor: (entry, _, ctx) => reviewerFor(ctx, entry.actorId),
@@ -33,7 +28,7 @@ export const activityResolvers: Resolvers = {
     reason: (entry) => entry.detail?.reason ?? null,
   },
   VerdictChange: {
-    cursor: (entry) => cursorOf(entry),
+    cursor: (entry) => logCursor(entry),
     claim: async (entry, _, ctx) => (await ctx.loaders.claim.load(entry.claimId!))!,
     previous: (entry) => fromLoggedVerdict(entry.previous!),
     verdict: (entry) => fromLoggedVerdict(entry.verdict!),

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
 import { encodeGlobalId } from '../../domain/global-id';
+import { activityHead } from '../../services/activity-service';
 import { listClaims } from '../../services/claim-service';
 import {
   closeEvent,
@@ -30,5 +31,6 @@ export const eventResolvers: Resolvers = {
     claims: (event, args, ctx, info) =>
       listClaims(ctx, { ...args, filter: { ...args.filter, eventId: encodeGlobalId('Event', event.id) } }, nodeProperties(info, Projections.claim)),
     stats: (event, _, ctx) => eventStats(ctx, event),
+    activityCursor: (event, _, ctx) => activityHead(ctx, event),
   },
 };
