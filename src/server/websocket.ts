@@ -152,15 +152,16 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a
           // token expired since the socket opened counts at once.
-          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload));
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload), {
+            clientAddress: ctx.extra.clientAddress,
+            activityAfter: ctx.connectionParams?.activityAfter,
+          });
         } catch (error) {
           // SERVICE_UNAVAILABLE keeps its retryAfter; formatError (onError) drops what is HTTP's.
           if ((error as GraphQLError).extensions.code === ErrorCode.ServiceUnavailable) return [error as GraphQLError];
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
-        context.clientAddress = ctx.extra.clientAddress;
-        context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
         // rootValue given, even undefined: graphql-ws would add it, and grow the object it keeps (see bench/README.md, B4).

@@ -16,12 +16,12 @@ export interface RequestContext {
   readonly requestId: string;
   readonly log: Logger;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
-  clientAddress?: string;
+  readonly clientAddress?: string;
   /**
    * For an operation on a WebSocket: the socket's connectionParams.activityAfter, the last
    * activity cursor its client saw of each event it follows, read again at every (re)connect.
    */
-  activityAfter?: unknown;
+  readonly activityAfter?: unknown;
   /** New loaders, after a commit: nothing read before a change is served after it. */
   renewLoaders(): void;
   /**
@@ -31,9 +31,15 @@ export interface RequestContext {
   signIn(viewer: Viewer): void;
 }
 
-/** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
-export function createRequestContext(app: AppServices, viewer: Viewer | null, origin: RequestOrigin = newOrigin(app.logger)): RequestContext {
-  return new Context(app, viewer, origin);
+/** What the client's connection says about a request: known before its context is made. */
+export type RequestClient = Pick<RequestContext, 'clientAddress' | 'activityAfter'>;
+
+/**
+ * A request's context; without an origin (a script, a shared execution) it gets an id of its
+ * own, and without `client` no client address nor resume cursors.
+ */
+export function createRequestContext(app: AppServices, viewer: Viewer | null, origin: RequestOrigin = newOrigin(app.logger), client: RequestClient = {}): RequestContext {
+  return new Context(app, viewer, origin, client);
 }
 
 /**
@@ -43,16 +49,19 @@ export function createRequestContext(app: AppServices, viewer: Viewer | null, or
  */
 class Context implements RequestContext {
   readonly requestId: string;
-  clientAddress?: string;
-  activityAfter?: unknown;
+  readonly clientAddress?: string;
+  readonly activityAfter?: unknown;
   private current: { viewer: Viewer | null; loaders: Loaders };
 
   constructor(
     readonly app: AppServices,
     viewer: Viewer | null,
     private readonly origin: RequestOrigin,
+    client: RequestClient,
   ) {
     this.requestId = origin.requestId;
+    this.clientAddress = client.clientAddress;
+    this.activityAfter = client.activityAfter;
     this.current = { viewer, loaders: new Loaders(app.dataSource, viewer) };
   }
 
