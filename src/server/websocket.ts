@@ -73,9 +73,17 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     app.metrics.slowConsumerCut();
     socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
   });
-  const live = new LiveSubscriptions({ app, feed, dataSource: app.dataSource, sink, mask: masked, report: reportUnexpectedErrors });
   // Request ids per connection and operation, logs and metrics, around the hooks below.
   const observed = observeLive(wss, app, schema);
+  const live = new LiveSubscriptions({
+    app,
+    feed,
+    dataSource: app.dataSource,
+    sink,
+    mask: masked,
+    report: reportUnexpectedErrors,
+    count: (errors, args) => observed.liveErrorsSent(errors, args),
+  });
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a subscription keeps its document while it lasts (see bench/README.md, B4).
