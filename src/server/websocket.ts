@@ -2,7 +2,7 @@ import { ErrorCode } from '../domain/errors';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
@@ -104,8 +104,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
       return refused((error as Error).message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
     }
   };
-  // Equal variables, one object for all: every subscriber of an event sends its id, and
-  // graphql-ws keeps each subscribe message while its operation lasts.
+  // Equal variables, one object for all: every subscriber of an event sends its id.
   const variableSets = new LRUCache<string, Record<string, unknown>>({
     max: maxCachedVariables,
     maxSize: maxCachedVariableBytes,
@@ -118,6 +117,20 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     if (known) return known;
     variableSets.set(key, variables);
     return variables;
+  };
+  // graphql-ws keeps each subscribe message while its operation lasts: for a document already
+  // checked, a new payload of one copy of each part for all is handed over in place of the parsed one.
+  const keptPayload = (payload: SubscribePayload): SubscribePayload => {
+    const known = typeof payload.query === 'string' ? documents.get(payload.query) : undefined;
+    if (!known) return payload;
+    const { operationName, variables } = payload;
+    const name = getOperationAST(known.document, operationName)?.name?.value;
+    return {
+      ...payload,
+      query: known.query,
+      operationName: name !== undefined && name === operationName ? name : operationName,
+      variables: typeof variables === 'object' ? sharedVariables(variables) : variables,
+    };
   };
 
   const server = serveGraphqlWs<Record<string, unknown> | undefined>(
@@ -147,11 +160,6 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED);
-        // graphql-ws keeps the subscribe message while the operation lasts: one copy of each part for all.
-        const kept = payload as { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
-        kept.query = checked.query;
-        if (operation.name && payload.operationName === operation.name.value) kept.operationName = operation.name.value;
-        kept.variables = sharedVariables(payload.variables);
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput } }));
         const tooCostly = costRefusal(limits, schema, document, payload.operationName, payload.variables);
@@ -198,6 +206,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     { keepAliveMs: app.config.keepAliveSeconds * 1000, initWaitMs: app.config.connectionInitWaitMs },
     app.config.trustProxy,
     logger,
+    keptPayload,
   );
 
   app.metrics.countSocketsWith(() => server.open.size);
