@@ -16,6 +16,15 @@ export type ErrorMask = (errors: readonly GraphQLError[]) => GraphQLFormattedErr
 /** Logs unexpected errors (before they are masked) under the execution's request id. */
 export type ErrorReport = (errors: readonly GraphQLError[], origin: RequestOrigin) => void;
 
+/** Counts the errors one client is sent in a result of `operation`, by code, as every operation's errors are counted. */
+export type ErrorCount = (errors: readonly GraphQLFormattedError[], operation: ExecutionArgs) => void;
+
+/** An entry's result for the group: its `next` payload as JSON text, and the errors in it, as clients see them. */
+interface Rendered {
+  text: string;
+  errors: GraphQLFormattedError[] | undefined;
+}
+
 /** One subscriber as its group writes to it. */
 export interface Member {
   readonly socket: WebSocket;
@@ -35,6 +44,7 @@ export interface GroupServices {
   sink: SocketSink;
   mask: ErrorMask;
   report: ErrorReport;
+  count: ErrorCount;
 }
 
 /**
@@ -46,7 +56,7 @@ export interface GroupServices {
  */
 export class Group {
   private members = 0;
-  private readonly results = new Map<string, Promise<string>>();
+  private readonly results = new Map<string, Promise<Rendered>>();
   private readonly execution: ExecutionArgs;
 
   constructor(
@@ -72,10 +82,10 @@ export class Group {
     const rendered = this.render(entry);
     const previous = member.writing;
     const written: Promise<void> = (previous ? previous.then(() => rendered) : rendered).then(
-      (payload) => {
+      (result) => {
         if (member.writing === written) member.writing = undefined; // nothing kept between entries
         if (!member.active) return;
-        this.write(member, payload)?.catch(ignore); // a failed write closes the socket, which ends the subscription
+        this.write(member, result)?.catch(ignore); // a failed write closes the socket, which ends the subscription
         this.services.app.metrics.fannedOut(entry, member.since);
       },
       (error: unknown) => {
@@ -89,20 +99,21 @@ export class Group {
   /** A replayed entry: settles once the member's socket may take the next, so a replay is paced by its reader. */
   async replay(entry: ActivityEntity, member: Member): Promise<void> {
     try {
-      const payload = await this.render(entry);
-      if (member.active) await this.write(member, payload);
+      const result = await this.render(entry);
+      if (member.active) await this.write(member, result);
     } catch (error) {
       this.failed(member, error);
     }
   }
 
-  private write(member: Member, payload: string): Promise<void> | undefined {
+  private write(member: Member, result: Rendered): Promise<void> | undefined {
+    if (result.errors) this.services.count(result.errors, this.execution);
     this.services.app.metrics.liveMessageSent();
-    return this.services.sink.next(member.socket, member.operationId, payload);
+    return this.services.sink.next(member.socket, member.operationId, result.text);
   }
 
-  /** The entry's `next` payload as JSON text: executed and serialised once for the group. */
-  private render(entry: ActivityEntity): Promise<string> {
+  /** The entry's result: executed, masked and serialised once for the group. */
+  private render(entry: ActivityEntity): Promise<Rendered> {
     const id = `${entry.eventId}:${entry.position}`;
     let result = this.results.get(id);
     if (!result) {
@@ -112,7 +123,8 @@ export class Group {
       result = Promise.resolve(execute({ ...this.execution, rootValue: entry, contextValue: context })).then(({ data, errors }) => {
         if (errors) report(errors, context);
         app.metrics.livePayloadRendered();
-        return JSON.stringify(errors ? { data, errors: mask(errors) } : { data });
+        const shown = errors && mask(errors);
+        return { text: JSON.stringify(shown ? { data, errors: shown } : { data }), errors: shown };
       });
       this.results.set(id, result);
       if (this.results.size > resultsPerGroup) this.results.delete(this.results.keys().next().value!);

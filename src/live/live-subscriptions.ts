@@ -23,16 +23,16 @@ export class LiveSubscriptions {
    * error to give the client (BAD_USER_INPUT for a cursor beyond the log).
    */
   async start(follower: Follower, args: ExecutionArgs, socket: WebSocket, operationId: string): Promise<void> {
-    const { viewer } = args.contextValue as RequestContext;
+    const context = args.contextValue as RequestContext;
+    const { viewer } = context;
     const key = groupKey(args, viewer);
     let group = this.groups.get(key);
     if (!group) {
       group = new Group(this.services, args, viewer, (emptied) => this.groups.get(key) === emptied && this.groups.delete(key));
       this.groups.set(key, group);
     }
-    // graphql-ws keeps the operation's arguments while it lasts; the subscribing request's
-    // context (its loaders and what they read) is of no more use to it, and is let go.
-    args.contextValue = undefined;
+    // The subscribing request is done: what it read is of no more use to the subscription.
+    context.end();
     await follower.start(this.services, group, socket, operationId);
   }
 }

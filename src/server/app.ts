@@ -118,11 +118,7 @@ export async function startServer(config: Config, tokenClock?: () => number, log
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const ctx = await contextFromAuthorization(app, req.headers.authorization, originOf(res));
-        ctx.clientAddress = clientAddress(req, config.trustProxy);
-        return ctx;
-      },
+      context: ({ req, res }) => contextFromAuthorization(app, req.headers.authorization, originOf(res), { clientAddress: clientAddress(req, config.trustProxy) }),
     }),
     requestBodyErrors(logger),
   );

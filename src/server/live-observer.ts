@@ -61,9 +61,8 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   wss.on('connection', (socket, request) => void track(socket, request));
 
   const socketOf = (ctx: LiveContext) => (ctx.extra.socket.connectionId ? ctx.extra.socket : track(ctx.extra.socket));
-  const counted = (operation: LiveOperation, errors: readonly GraphQLFormattedError[] | undefined) => {
-    for (const error of errors ?? []) metrics.operationFailed('ws', operation.labels, String(error.extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
-    return errors;
+  const counted = (labels: OperationLabels, errors: readonly GraphQLFormattedError[] | undefined) => {
+    for (const error of errors ?? []) metrics.operationFailed('ws', labels, String(error.extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
   };
   const requestId = (operation: LiveOperation) => `${operation.socket.connectionId}:${operation.sequence}`;
   const reported = (payload: SubscribePayload, errors: readonly GraphQLError[]) => {
@@ -73,6 +72,14 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   };
 
   return {
+    /**
+     * Counts the errors of a subscription's result, as its group sends it to one client: live
+     * delivery writes those results itself, not through onNext.
+     */
+    liveErrorsSent(errors: readonly GraphQLFormattedError[], args: ExecutionArgs): void {
+      counted(labelsOf(getOperationAST(args.document, args.operationName)), errors);
+    },
+
     /** The origin (request id and logger) of the operation subscribed with `payload`, for its context. */
     origin(payload: SubscribePayload): RequestOrigin {
       const operation = operations.get(payload);
@@ -112,14 +119,14 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
         onNext: async (ctx, id, payload, args, result) => {
           const operation = result.errors ? reported(payload, result.errors) : undefined;
           const shown = await options.onNext?.(ctx, id, payload, args, result);
-          if (operation) counted(operation, (shown ?? result).errors);
+          if (operation) counted(operation.labels, (shown ?? result).errors);
           return shown;
         },
         onError: async (ctx, id, payload, errors) => {
           const operation = reported(payload, errors);
           const shown = (await options.onError?.(ctx, id, payload, errors)) ?? errors.map((error) => error.toJSON());
           if (operation) {
-            counted(operation, shown);
+            counted(operation.labels, shown);
             // A refused operation never started, and never completes.
             if (!operation.subscribed) operations.delete(payload);
           }

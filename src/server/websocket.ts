@@ -2,7 +2,7 @@ import { ErrorCode } from '../domain/errors';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
@@ -73,9 +73,17 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     app.metrics.slowConsumerCut();
     socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
   });
-  const live = new LiveSubscriptions({ app, feed, dataSource: app.dataSource, sink, mask: masked, report: reportUnexpectedErrors });
   // Request ids per connection and operation, logs and metrics, around the hooks below.
   const observed = observeLive(wss, app, schema);
+  const live = new LiveSubscriptions({
+    app,
+    feed,
+    dataSource: app.dataSource,
+    sink,
+    mask: masked,
+    report: reportUnexpectedErrors,
+    count: (errors, args) => observed.liveErrorsSent(errors, args),
+  });
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
   // documents, and a subscription keeps its document while it lasts (see bench/README.md, B4).
@@ -96,8 +104,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
       return refused((error as Error).message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
     }
   };
-  // Equal variables, one object for all: every subscriber of an event sends its id, and
-  // graphql-ws keeps each subscribe message while its operation lasts.
+  // Equal variables, one object for all: every subscriber of an event sends its id.
   const variableSets = new LRUCache<string, Record<string, unknown>>({
     max: maxCachedVariables,
     maxSize: maxCachedVariableBytes,
@@ -110,6 +117,20 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     if (known) return known;
     variableSets.set(key, variables);
     return variables;
+  };
+  // graphql-ws keeps each subscribe message while its operation lasts: for a document already
+  // checked, a new payload of one copy of each part for all is handed over in place of the parsed one.
+  const keptPayload = (payload: SubscribePayload): SubscribePayload => {
+    const known = typeof payload.query === 'string' ? documents.get(payload.query) : undefined;
+    if (!known) return payload;
+    const { operationName, variables } = payload;
+    const name = getOperationAST(known.document, operationName)?.name?.value;
+    return {
+      ...payload,
+      query: known.query,
+      operationName: name !== undefined && name === operationName ? name : operationName,
+      variables: typeof variables === 'object' ? sharedVariables(variables) : variables,
+    };
   };
 
   const server = serveGraphqlWs<Record<string, unknown> | undefined>(
@@ -139,11 +160,6 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refused('Unable to identify the operation', ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED);
-        // graphql-ws keeps the subscribe message while the operation lasts: one copy of each part for all.
-        const kept = payload as { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
-        kept.query = checked.query;
-        if (operation.name && payload.operationName === operation.name.value) kept.operationName = operation.name.value;
-        kept.variables = sharedVariables(payload.variables);
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (variables.errors) return variables.errors.map((error) => new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput } }));
         const tooCostly = costRefusal(limits, schema, document, payload.operationName, payload.variables);
@@ -152,15 +168,16 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         try {
           // Read for every operation, as HTTP reads it for every request: a role taken away or a
           // token expired since the socket opened counts at once.
-          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload));
+          context = await contextFromAuthorization(app, ctx.connectionParams?.authorization, observed.origin(payload), {
+            clientAddress: ctx.extra.clientAddress,
+            activityAfter: ctx.connectionParams?.activityAfter,
+          });
         } catch (error) {
           // SERVICE_UNAVAILABLE keeps its retryAfter; formatError (onError) drops what is HTTP's.
           if ((error as GraphQLError).extensions.code === ErrorCode.ServiceUnavailable) return [error as GraphQLError];
           return refused((error as GraphQLError).message, String((error as GraphQLError).extensions.code));
         }
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
-        context.clientAddress = ctx.extra.clientAddress;
-        context.activityAfter = ctx.connectionParams?.activityAfter;
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
         // rootValue given, even undefined: graphql-ws would add it, and grow the object it keeps (see bench/README.md, B4).
@@ -189,6 +206,7 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     { keepAliveMs: app.config.keepAliveSeconds * 1000, initWaitMs: app.config.connectionInitWaitMs },
     app.config.trustProxy,
     logger,
+    keptPayload,
   );
 
   app.metrics.countSocketsWith(() => server.open.size);

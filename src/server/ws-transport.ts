@@ -1,4 +1,4 @@
-import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, MessageType, type ServerOptions, type SubscribePayload, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { RawData, Server, WebSocket } from 'ws';
 import type { SocketSink } from '../live/socket-sink';
 import type { Logger } from '../observability/logger';
@@ -26,6 +26,12 @@ export interface SocketExtra {
   clientAddress: string;
 }
 
+/**
+ * What graphql-ws is handed of a subscribe message's payload, which it keeps while the
+ * operation lasts: the payload itself, or a new one made of equal parts shared with others.
+ */
+export type KeptPayload = (payload: SubscribePayload) => SubscribePayload;
+
 /** The transport's timers. */
 export interface LivenessLimits {
   /** A ping this often; no pong within as long again drops the socket. */
@@ -48,6 +54,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   limits: LivenessLimits,
   trustedProxies: number,
   logger: Logger,
+  keptPayload: KeptPayload,
 ) {
   // The wait for connection_init is timed here (InitialisationWatch), not by graphql-ws.
   const protocol = makeServer({ ...options, connectionInitWaitTimeout: Infinity });
@@ -58,7 +65,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   const open = new Set<LiveSocket>();
   const keepAlive = keepSocketsAlive(open, limits.keepAliveMs);
   const initialisation = new InitialisationWatch(limits.initWaitMs);
-  const transport: Transport = { logger, initialisation, sink, open, emptied: undefined };
+  const transport: Transport = { logger, initialisation, sink, keptPayload, open, emptied: undefined };
 
   wss.on('connection', (socket: LiveSocket, request) => {
     const adapter = new SocketAdapter(socket, clientAddress(request, trustedProxies), transport);
@@ -91,6 +98,7 @@ interface Transport {
   logger: Logger;
   initialisation: InitialisationWatch;
   sink: SocketSink;
+  keptPayload: KeptPayload;
   open: Set<LiveSocket>;
   /** Called when the last open socket closed, while the server stops. */
   emptied: (() => void) | undefined;
@@ -131,8 +139,8 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
   /**
    * Hands a message to graphql-ws, parsed: its parseMessage takes text or the parsed message,
    * and it keeps what it was given while a subscription lasts, so text would be kept besides
-   * the message (see bench/README.md, B4). Text that is no JSON goes as it is, for graphql-ws
-   * to refuse.
+   * the message (see bench/README.md, B4); a subscribe message goes with the payload that
+   * `keptPayload` makes of it. Text that is no JSON goes as it is, for graphql-ws to refuse.
    */
   receive(text: string): void {
     let message: unknown;
@@ -141,7 +149,11 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
     } catch {
       message = text;
     }
-    if ((message as { type?: unknown } | null)?.type === 'connection_init') this.transport.initialisation.done(this.socket);
+    const parsed = message as { id?: unknown; type?: unknown; payload?: unknown } | null;
+    if (parsed?.type === MessageType.ConnectionInit) this.transport.initialisation.done(this.socket);
+    if (parsed?.type === MessageType.Subscribe && typeof parsed.payload === 'object' && parsed.payload !== null) {
+      message = { id: parsed.id, type: parsed.type, payload: this.transport.keptPayload(parsed.payload as SubscribePayload) };
+    }
     this.received?.(message as string).catch((error: unknown) => this.handlingFailed(error));
   }
 

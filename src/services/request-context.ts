@@ -16,12 +16,12 @@ export interface RequestContext {
   readonly requestId: string;
   readonly log: Logger;
   /** The client's address (or IPv6 network), as rate limits count it; see client-address.ts. */
-  clientAddress?: string;
+  readonly clientAddress?: string;
   /**
    * For an operation on a WebSocket: the socket's connectionParams.activityAfter, the last
    * activity cursor its client saw of each event it follows, read again at every (re)connect.
    */
-  activityAfter?: unknown;
+  readonly activityAfter?: unknown;
   /** New loaders, after a commit: nothing read before a change is served after it. */
   renewLoaders(): void;
   /**
@@ -29,11 +29,24 @@ export interface RequestContext {
    * AuthPayload shows the account as its owner sees it); a signed-in request stays who it was.
    */
   signIn(viewer: Viewer): void;
+  /**
+   * Lets go of the request's reviewer, loaders (and the rows they read) and logger, once its
+   * work is done while its context is still held: graphql-ws keeps a subscription's context
+   * while the subscription lasts, though it serves only to subscribe. Reading them after is an
+   * error.
+   */
+  end(): void;
 }
 
-/** A request's context; without an origin (a script, a shared execution) it gets an id of its own. */
-export function createRequestContext(app: AppServices, viewer: Viewer | null, origin: RequestOrigin = newOrigin(app.logger)): RequestContext {
-  return new Context(app, viewer, origin);
+/** What the client's connection says about a request: known before its context is made. */
+export type RequestClient = Pick<RequestContext, 'clientAddress' | 'activityAfter'>;
+
+/**
+ * A request's context; without an origin (a script, a shared execution) it gets an id of its
+ * own, and without `client` no client address nor resume cursors.
+ */
+export function createRequestContext(app: AppServices, viewer: Viewer | null, origin: RequestOrigin = newOrigin(app.logger), client: RequestClient = {}): RequestContext {
+  return new Context(app, viewer, origin, client);
 }
 
 /**
@@ -42,39 +55,67 @@ export function createRequestContext(app: AppServices, viewer: Viewer | null, or
  * newOrigin defers until a line is written.
  */
 class Context implements RequestContext {
-  readonly requestId: string;
-  clientAddress?: string;
-  activityAfter?: unknown;
-  private current: { viewer: Viewer | null; loaders: Loaders };
+  private current: RequestState | undefined;
 
-  constructor(
-    readonly app: AppServices,
-    viewer: Viewer | null,
-    private readonly origin: RequestOrigin,
-  ) {
-    this.requestId = origin.requestId;
-    this.current = { viewer, loaders: new Loaders(app.dataSource, viewer) };
+  constructor(app: AppServices, viewer: Viewer | null, origin: RequestOrigin, client: RequestClient) {
+    this.current = { app, client, viewer, loaders: new Loaders(app.dataSource, viewer), origin };
+  }
+
+  get app(): AppServices {
+    return this.state.app;
+  }
+
+  get clientAddress(): string | undefined {
+    return this.state.client.clientAddress;
+  }
+
+  get activityAfter(): unknown {
+    return this.state.client.activityAfter;
   }
 
   get viewer(): Viewer | null {
-    return this.current.viewer;
+    return this.state.viewer;
   }
 
   get loaders(): Loaders {
-    return this.current.loaders;
+    return this.state.loaders;
+  }
+
+  get requestId(): string {
+    return this.state.origin.requestId;
   }
 
   get log(): Logger {
-    return this.origin.log;
+    return this.state.origin.log;
   }
 
   renewLoaders(): void {
-    this.current = { viewer: this.current.viewer, loaders: new Loaders(this.app.dataSource, this.current.viewer) };
+    const state = this.state;
+    this.current = { ...state, loaders: new Loaders(state.app.dataSource, state.viewer) };
   }
 
   signIn(viewer: Viewer): void {
-    if (this.current.viewer) return;
-    this.current = { viewer, loaders: new Loaders(this.app.dataSource, viewer) };
+    const state = this.state;
+    if (state.viewer) return;
+    this.current = { ...state, viewer, loaders: new Loaders(state.app.dataSource, viewer) };
   }
+
+  end(): void {
+    this.current = undefined;
+  }
+
+  private get state(): RequestState {
+    if (!this.current) throw new Error('The request has ended: its context serves no more');
+    return this.current;
+  }
+}
+
+/** What a context holds while its request lasts: all of it, so that an ended context keeps nothing. */
+interface RequestState {
+  app: AppServices;
+  client: RequestClient;
+  viewer: Viewer | null;
+  loaders: Loaders;
+  origin: RequestOrigin;
 }
 

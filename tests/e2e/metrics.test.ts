@@ -125,6 +125,32 @@ test('the open-socket and active-subscription gauges follow a real graphql-ws cl
   );
 });
 
+test("errors in a subscription's results are counted by code, once for every client they are sent to", async () => {
+  const world = await World.create(server.url);
+  const editor = await world.editor();
+  const eventId = await world.openEvent(editor);
+  // A cursor that is no cursor fails each result, not the subscribing: the field runs per entry.
+  const query = `subscription BadPage($eventId: ID!) { activity(eventId: $eventId) { type event { claims(after: "not-a-cursor") { totalCount } } } }`;
+  const base = await Scrape.of(server.url);
+  const failed = (scrape: Scrape) => scrape.since(base, 'graphql_errors_total', { ...ws('subscription', 'activity'), code: 'BAD_USER_INPUT' });
+  const sockets = [liveClient(server.url), liveClient(server.url)];
+  try {
+    const subscribers = sockets.map((live) => collect(live.client, 'BadPage', { eventId }, query));
+    await scrapeUntil((scrape) => scrape.since(base, 'graphql_subscriptions_active') === 2, 'two active subscriptions');
+
+    await world.submitClaim(editor, eventId, 'The airport of Almaty was seized');
+    for (const subscriber of subscribers) {
+      const [result] = await subscriber.take(1);
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    }
+    const counted = await scrapeUntil((scrape) => failed(scrape) >= 2, 'the live errors counted');
+    expect(failed(counted)).toBe(2);
+    expect(counted.since(base, 'live_payloads_rendered_total')).toBe(1); // rendered once for both
+  } finally {
+    for (const live of sockets) await live.dispose();
+  }
+});
+
 test('with METRICS_TOKEN set, /metrics answers only to that bearer token', async () => {
   const token = randomBytes(24).toString('hex');
   const guarded = await startTestServer({ METRICS_TOKEN: token });
