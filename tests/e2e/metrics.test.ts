@@ -5,6 +5,7 @@ import { collect, liveClient } from '../support/live-client';
 import { Scrape } from '../support/metrics';
 import { expectRefused } from '../support/refusals';
 import { startTestServer, TestServer } from '../support/test-server';
+import { until } from '../support/until';
 import { World } from '../support/world';
 
 let server: TestServer;
@@ -136,14 +137,16 @@ test("errors in a subscription's results are counted by code, once for every cli
   const sockets = [liveClient(server.url), liveClient(server.url)];
   try {
     const subscribers = sockets.map((live) => collect(live.client, 'BadPage', { eventId }, query));
-    await scrapeUntil((scrape) => scrape.since(base, 'graphql_subscriptions_active') === 2, 'two active subscriptions');
+    const opened = (line: Record<string, unknown>) => line.msg === 'subscription opened' && line.operationName === 'BadPage';
+    await until(server.logs, 'line', () => server.logs.count(opened) === 2, 'two BadPage subscriptions opened');
 
     await world.submitClaim(editor, eventId, 'The airport of Almaty was seized');
     for (const subscriber of subscribers) {
       const [result] = await subscriber.take(1);
       expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     }
-    const counted = await scrapeUntil((scrape) => failed(scrape) >= 2, 'the live errors counted');
+    // Counted as each result is written to its socket: before the client could read it.
+    const counted = await Scrape.of(server.url);
     expect(failed(counted)).toBe(2);
     expect(counted.since(base, 'live_payloads_rendered_total')).toBe(1); // rendered once for both
   } finally {
