@@ -291,7 +291,7 @@ inChromium("lets an organisation's admin invite a member and approve a request t
   await o.page.getByRole('alert').filter({ hasText: /Invitation code for new\.member@example\.org: \S+/ }).waitFor();
 });
 
-inChromium('shows a long board a page at a time, filtered by status and by text', async () => {
+inChromium('shows a long board a page at a time, filtered by status (live: a claim that comes to match joins it) and by text', async () => {
   const statements = Array.from({ length: 31 }, (_, i) => `Rumour number ${i + 1} about the blackout`);
   const { claimIds } = await eventWithClaims(...statements);
   await world.vote(reviewerB, claimIds[0], 'FALSE');
@@ -309,6 +309,10 @@ inChromium('shows a long board a page at a time, filtered by status and by text'
   await a.page.getByRole('article', { name: 'Rumour number 2 about the blackout' }).waitFor({ state: 'detached' });
   await a.page.getByRole('article', { name: 'Rumour number 1 about the blackout' }).getByText('CONSENSUS').waitFor();
   expect(await a.page.getByRole('article').count()).toBe(1);
+  // A claim whose verdict comes to match the filter joins the filtered board without a reload.
+  await world.vote(reviewerB, claimIds[1], 'FALSE');
+  await a.page.getByRole('article', { name: 'Rumour number 2 about the blackout' }).getByText('CONSENSUS').waitFor();
+  expect(await a.page.getByRole('article').count()).toBe(2);
   await a.page.getByLabel('Status').selectOption('');
   const searched = a.page.waitForResponse((response) => response.request().postDataJSON()?.variables?.filter?.search === 'number 17');
   await a.page.getByLabel('Search').fill('number 17');

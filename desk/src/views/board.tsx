@@ -51,11 +51,10 @@ export function BoardPage({ eventId }: { eventId: string }) {
   // entries changed before it came back; following again from there applies them anew).
   useEffect(() => {
     if (!board.data) return;
-    const refresh = cardRefresher((card, submitted) =>
-      board.change((data) => withCard(data, card, { status, insert: submitted && !query, orderBy })),
-    );
+    // A searched board takes no claim it did not read: whether the search finds it is the server's to say.
+    const refresh = cardRefresher((card) => board.change((data) => withCard(data, card, { status, insert: !query, orderBy })));
     return followActivity(eventId, board.after ?? null, (entry: ActivityEntry) => {
-      if (entry.claim) refresh(entry.claim.id, entry.type === 'CLAIM_SUBMITTED');
+      if (entry.claim) refresh(entry.claim.id);
       if (entry.type === 'EVENT_CLOSED') board.change((data) => (data.event ? { ...data, event: { ...data.event, status: 'CLOSED' } } : data));
     });
   }, [eventId, board.reads]);
@@ -131,13 +130,11 @@ function ClaimCard({ card }: { card: Card }) {
 }
 
 /** Fetches the cards of claims that changed, each once however many entries name it in a burst. */
-function cardRefresher(apply: (card: Card, submitted: boolean) => void): (claimId: string, submitted: boolean) => void {
+function cardRefresher(apply: (card: Card) => void): (claimId: string) => void {
   const due = new Set<string>();
-  const submitted = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return (claimId, isNew) => {
+  return (claimId) => {
     due.add(claimId);
-    if (isNew) submitted.add(claimId);
     clearTimeout(timer);
     timer = setTimeout(async () => {
       const ids = [...due];
@@ -145,7 +142,7 @@ function cardRefresher(apply: (card: Card, submitted: boolean) => void): (claimI
       for (const id of ids) {
         try {
           const { claim } = await send<{ claim: Card | null }>('DeskCard', { id });
-          if (claim) apply(claim, submitted.delete(id));
+          if (claim) apply(claim);
         } catch (error) {
           if (!(error instanceof RequestFailure)) throw error;
         }
@@ -158,8 +155,9 @@ function cardRefresher(apply: (card: Card, submitted: boolean) => void): (claimI
 const sortKey = (card: Card, orderBy: string) => (orderBy === 'RECENTLY_UPDATED' ? card.verdict.updatedAt : card.createdAt);
 
 /**
- * The board with one card as it is now: updated in its place, added (a new claim, when
- * `insert`, that the filters let through) or left out (one they no longer do). The same card
+ * The board with one card as it is now: updated in its place, added (when `insert`, a claim
+ * the filters now let through: a new one, or one whose status came to match) or left out (one
+ * they no longer do). The same card
  * applied twice gives the same board, as a replayed entry must: a claim the board does not show
  * is added only where the pages read so far reach ("More claims" reads the rest), and counted once.
  */
