@@ -52,11 +52,16 @@ export function BoardPage({ eventId }: { eventId: string }) {
   useEffect(() => {
     if (!board.data) return;
     // A searched board takes no claim it did not read: whether the search finds it is the server's to say.
-    const refresh = cardRefresher((card) => board.change((data) => withCard(data, card, { status, insert: !query, orderBy })));
-    return followActivity(eventId, board.after ?? null, (entry: ActivityEntry) => {
-      if (entry.claim) refresh(entry.claim.id);
+    const refresher = cardRefresher((card) => board.change((data) => withCard(data, card, { status, insert: !query, orderBy })));
+    const stopFollowing = followActivity(eventId, board.after ?? null, (entry: ActivityEntry) => {
+      if (entry.claim) refresher.refresh(entry.claim.id);
       if (entry.type === 'EVENT_CLOSED') board.change((data) => (data.event ? { ...data, event: { ...data.event, status: 'CLOSED' } } : data));
     });
+    // A refresh due under the old filters must not land on the board read under the new ones.
+    return () => {
+      stopFollowing();
+      refresher.stop();
+    };
   }, [eventId, board.reads]);
 
   if (!board.data) return <ReadState {...board} />;
@@ -129,25 +134,35 @@ function ClaimCard({ card }: { card: Card }) {
   );
 }
 
-/** Fetches the cards of claims that changed, each once however many entries name it in a burst. */
-function cardRefresher(apply: (card: Card) => void): (claimId: string) => void {
+/**
+ * Fetches the cards of claims that changed, each once however many entries name it in a burst;
+ * once stopped, neither fetches nor applies any more.
+ */
+function cardRefresher(apply: (card: Card) => void): { refresh(claimId: string): void; stop(): void } {
   const due = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return (claimId) => {
-    due.add(claimId);
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const ids = [...due];
-      due.clear();
-      for (const id of ids) {
-        try {
-          const { claim } = await send<{ claim: Card | null }>('DeskCard', { id });
-          if (claim) apply(claim);
-        } catch (error) {
-          if (!(error instanceof RequestFailure)) throw error;
+  let stopped = false;
+  return {
+    refresh(claimId) {
+      due.add(claimId);
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const ids = [...due];
+        due.clear();
+        for (const id of ids) {
+          try {
+            const { claim } = await send<{ claim: Card | null }>('DeskCard', { id });
+            if (claim && !stopped) apply(claim);
+          } catch (error) {
+            if (!(error instanceof RequestFailure)) throw error;
+          }
         }
-      }
-    }, 50);
+      }, 50);
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }
 
