@@ -79,7 +79,7 @@ function watching(ctx: RequestContext, noteRead: () => void): RequestContext {
 function markedFields(schema: GraphQLSchema): string[] {
   return Object.values(schema.getTypeMap()).flatMap((type) =>
     isObjectType(type) && type !== schema.getMutationType()
-      ? Object.values(type.getFields()).flatMap((field) => (isViewerDependent(field) ? [`${type.name}.${field.name}`] : []))
+      ? Object.values(type.getFields()).flatMap((field) => (isViewerDependent(schema, field) ? [`${type.name}.${field.name}`] : []))
       : [],
   );
 }
@@ -195,6 +195,28 @@ test('live subscribers that select a @viewerDependent field each get their own v
     ok(await first.api.op('AddEvidence', { input: { claimId, stance: 'CONTEXT', url: 'https://example.org/bridge' } }));
     expect((await mine.take(1))[0].data.activity.claim.viewerVote).toEqual({ rating: 'FALSE' });
     expect((await theirs.take(1))[0].data.activity.claim.viewerVote).toEqual({ rating: 'TRUE' });
+  } finally {
+    await Promise.all(sockets.map((socket) => socket.dispose()));
+  }
+});
+
+test('where a variable decides whether a @viewerDependent field is selected, each subscriber still gets their own view', async () => {
+  const world = await World.create(server.url);
+  const [first, second] = [await world.reviewer(), await world.reviewer()];
+  const eventId = await world.openEvent(await world.editor(), { quorum: 3 });
+  const claimId = await world.submitClaim(first, eventId, 'The station was shelled');
+  await world.vote(first, claimId, 'TRUE');
+  await world.vote(second, claimId, 'FALSE');
+  const after = ok(await world.anonymous.op('ActivitySince', { eventId, first: 100 })).activity.pageInfo.endCursor;
+  const query = `
+    subscription Maybe($eventId: ID!, $after: String, $mine: Boolean!) { activity(eventId: $eventId, after: $after) { type claim { ...Mine @include(if: $mine) } } }
+    fragment Mine on Claim { viewerVote { rating } }`;
+  const sockets = [liveClient(server.url, first.token), liveClient(server.url, second.token)];
+  try {
+    const [mine, theirs] = sockets.map((socket) => collect(socket.client, 'Maybe', { eventId, after, mine: true }, query));
+    ok(await first.api.op('AddEvidence', { input: { claimId, stance: 'CONTEXT', url: 'https://example.org/station' } }));
+    expect((await mine.take(1))[0].data.activity.claim.viewerVote).toEqual({ rating: 'TRUE' });
+    expect((await theirs.take(1))[0].data.activity.claim.viewerVote).toEqual({ rating: 'FALSE' });
   } finally {
     await Promise.all(sockets.map((socket) => socket.dispose()));
   }
