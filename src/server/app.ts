@@ -76,7 +76,7 @@ export async function startServer(config: Config, tokenClock?: () => number, log
     // main.ts owns SIGTERM: Apollo's own handler would re-raise the signal and exit non-zero.
     stopOnTerminationSignals: false,
     plugins: [
-      drainHttpServer(httpServer),
+      drainHttpServer(httpServer, logger),
       // No cache hints per field: Cache-Control is set per request by httpCaching (see bench/README.md, B1).
       ApolloServerPluginCacheControlDisabled(),
       // No Apollo landing page: it loads the sandbox from a CDN. Development serves GraphiQL (graphiql.ts).

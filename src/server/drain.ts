@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../observability/logger';
 
 /** How often a draining server closes the connections whose last answer has gone out. */
 const idleCheckMs = 50;
@@ -12,12 +13,13 @@ const idleCheckMs = 50;
  * already knows its HTTP connections, and upgraded sockets are no longer among them (the
  * WebSocket server closes those).
  */
-export function drainHttpServer(httpServer: Server, graceMs = 10_000): ApolloServerPlugin {
+export function drainHttpServer(httpServer: Server, logger: Logger, graceMs = 10_000): ApolloServerPlugin {
   return {
     async serverWillStart() {
       return {
         async drainServer() {
           const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          logger.info('stopped accepting connections');
           const idle = setInterval(() => httpServer.closeIdleConnections(), idleCheckMs);
           const hard = setTimeout(() => httpServer.closeAllConnections(), graceMs);
           try {

@@ -28,7 +28,6 @@ async function startProcess(): Promise<ServerProcess> {
     PORT: String(port),
     NODE_ENV: 'production',
     JWT_SECRET: 'crash-test-secret-that-is-long-enough-for-hs256',
-    LOG_LEVEL: 'warn',
   });
   running.push(server);
   await waitHealthy(server, port);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { decodeGlobalId } from '../../src/domain/global-id';
 import { countsTowardVerdict } from '../../src/domain/trust';
 import { computeVerdict, type Ballot } from '../../src/domain/verdict';
@@ -5,6 +6,7 @@ import type { Role } from '../../src/generated/graphql';
 import { ok } from '../support/client';
 import { liveClient } from '../support/live-client';
 import { onPostgres, startTestServer, TestServer } from '../support/test-server';
+import { until } from '../support/until';
 import { Member, World } from '../support/world';
 import { expectGapless, inPool, liveOk, liveOp, positionOf, ratings, readLog, readVotes, seededRandom, type RatingName } from './battery-support';
 
@@ -131,6 +133,7 @@ test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on
   let answeredCalls = 0;
   let overSocket = 0;
   let stormOver = false;
+  const answers = new EventEmitter();
   const started = performance.now();
 
   // Reviewers run concurrently, each one's calls in sequence, so "last" is defined per reviewer.
@@ -156,17 +159,19 @@ test(`castVote storm (${scale}): ${calls} calls by ${reviewerCount} reviewers on
           failures.push(`${vote.kind} over ${vote.overSocket ? 'ws' : 'http'}: ${(error as Error).message.slice(0, 300)}`);
         } finally {
           answeredCalls++;
+          answers.emit('answered');
         }
       }
     } finally {
       await live.dispose();
     }
-  }).finally(() => (stormOver = true));
+  }).finally(() => {
+    stormOver = true;
+    answers.emit('answered');
+  });
 
   /** Waits until a share of the calls has been answered (or the storm is over). */
-  const progress = async (share: number) => {
-    while (!stormOver && answeredCalls < calls * share) await new Promise((resolve) => setTimeout(resolve, 10));
-  };
+  const progress = (share: number) => until(answers, 'answered', () => stormOver || answeredCalls >= calls * share, `${share * 100}% of the calls answered`, 600_000);
   const timed = async (mutation: () => Promise<unknown>) => {
     const sent = performance.now();
     await mutation();

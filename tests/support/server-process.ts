@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { until } from './until';
 
 const root = join(__dirname, '../..');
 const entry = join(root, 'dist/src/main.js');
@@ -11,12 +13,16 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the built server (`npm start` without the build) as its own process. */
+/**
+ * Runs the built server (`npm start` without the build) as its own process. It logs at info,
+ * whatever `env` says: waitHealthy and the tests wait for its lines ("server ready", "stopped
+ * accepting connections").
+ */
 export function spawnServer(env: Record<string, string>): ServerProcess {
   if (!existsSync(entry)) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
   const child = spawn(process.execPath, [entry], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -26,21 +32,33 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   return { child, output: () => output, exited };
 }
 
-/** Resolves once /healthz answers 200; rejects if the process exits first or after the timeout. */
-export async function waitHealthy(server: ServerProcess, port: number, timeoutMs = 60_000): Promise<void> {
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !exited) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Resolves once the server has logged `message` (a pino line's msg) and shows its output so
+ * far; rejects if the process exits first, or after the timeout.
+ */
+export async function logged(server: ServerProcess, message: string, timeoutMs = 60_000): Promise<void> {
+  const line = `"msg":${JSON.stringify(message)}`;
+  const changes = new EventEmitter();
+  const change = () => changes.emit('change');
+  server.child.stdout!.on('data', change);
+  server.child.once('exit', change);
+  const exited = () => server.child.exitCode !== null || server.child.signalCode !== null;
+  try {
+    await until(changes, 'change', () => server.output().includes(line) || exited(), `"${message}"`, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}:\n${server.output()}`);
+  } finally {
+    server.child.stdout!.off('data', change);
+    server.child.off('exit', change);
   }
-  throw new Error(`server on port ${port} did not become healthy:\n${server.output()}`);
+  if (!server.output().includes(line)) throw new Error(`the server exited before logging "${message}":\n${server.output()}`);
+}
+
+/** Resolves once the server has logged that it is ready, and /healthz then answers 200. */
+export async function waitHealthy(server: ServerProcess, port: number, timeoutMs = 60_000): Promise<void> {
+  await logged(server, 'server ready', timeoutMs);
+  const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+  if (response.status !== 200) throw new Error(`server on port ${port} is ready but /healthz answers ${response.status}:\n${server.output()}`);
 }
 
 /** A free TCP port on loopback. */
