@@ -2,7 +2,7 @@ import { ErrorCode } from '../domain/errors';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Server } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { CloseCode, type SubscribePayload } from 'graphql-ws';
+import type { SubscribePayload } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
@@ -217,4 +217,3 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
   };
 }
 
-export { CloseCode };

@@ -83,8 +83,8 @@ export async function listClaims(
   const { eventId, status, rating } = args.filter ?? {};
   const event = eventId ? decodeGlobalId(eventId, 'Event') : null;
   const filter = claimsFilter({ eventId: event, statuses: status, ratings: rating, search });
-  const sortColumn = byUpdate ? 'verdict_updated_at' : 'created_at';
-  const { rows, rankOf, count } = await descendingPage(ctx.app.dataSource, ClaimEntity, filter, sortColumn, request, only);
+  const sortedBy = byUpdate ? 'verdict.updatedAt' : 'createdAt';
+  const { rows, rankOf, count } = await descendingPage(ctx.app.dataSource, ClaimEntity, filter, sortedBy, request, only);
   const order = search ? rankedOrder(listed, rankOf) : listed;
   // All of an event's claims: counted with its stats, which a board reads too (one statement fewer).
   const allOfEvent = event !== null && !status?.length && !rating?.length && !search;

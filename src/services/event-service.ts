@@ -137,6 +137,6 @@ export async function listEvents(
 ): Promise<ConnectionModel<BreakingEventEntity>> {
   const order = ListOrders.eventsNewest;
   const request = pageRequest(order, args.first, args.after);
-  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, eventsFilter(args.status ?? null), 'created_at', request);
+  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, eventsFilter(args.status ?? null), 'createdAt', request);
   return toConnection(order, rows, request, count);
 }

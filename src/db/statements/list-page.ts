@@ -33,19 +33,20 @@ export interface ListPage<T> {
 }
 
 /**
- * One page of a list sorted by the filter's rank, if any, ascending, then by (sortColumn, id)
- * descending: up to limit + 1 rows after the cursor's key ([rank,] time, id), with `only` some
+ * One page of a list sorted by the filter's rank, if any, ascending, then by (`sortedBy`, a
+ * timestamp property of the entity, and id) descending: up to limit + 1 rows after the cursor's key ([rank,] time, id), with `only` some
  * properties, if given; and the filtered count, read only when asked.
  */
 export async function descendingPage<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
   filter: ListFilter,
-  sortColumn: string,
+  sortedBy: string,
   request: { limit: number; after: (string | number)[] | null },
   only: readonly string[] | null = null,
 ): Promise<ListPage<T>> {
   const reader = entityRows(dataSource, entity);
+  const sortColumn = columnOf(dataSource, entity, sortedBy);
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
   const page = sqlParameters(filter.values);
   const conditions = [...filter.conditions];
@@ -91,4 +92,11 @@ async function withSettings<R>(dataSource: DataSource, settings: Record<string, 
     await queryRows(tx, `SELECT ${calls.join(', ')}`, values.values);
     return read(tx);
   });
+}
+
+/** The column behind an entity's property (a path such as 'verdict.updatedAt' for an embedded one). */
+function columnOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, propertyPath: string): string {
+  const column = dataSource.getMetadata(entity).findColumnWithPropertyPath(propertyPath);
+  if (!column) throw new Error(`no column for ${propertyPath}`);
+  return column.databaseName;
 }
