@@ -17,7 +17,7 @@ import type { RequestContext } from './request-context';
 import { transact } from './unit-of-work';
 import { unsuspendedViewer, type Viewer } from './viewer';
 import { recomputeVotersVerdicts } from './trust-recompute';
-import { suspendedSql } from '../db/statements/vote-path';
+import { reviewerWithStanding } from '../db/statements/vote-path';
 
 export interface AuthResult {
   token: string;
@@ -144,14 +144,8 @@ export async function reviewerForToken(ctx: Pick<RequestContext, 'app'>, token: 
 
 /** A reviewer as a viewer, with whether any membership of theirs is SUSPENDED; null when gone. */
 async function readViewer(dataSource: DataSource, reviewerId: string): Promise<Viewer | null> {
-  const { entities, raw } = await dataSource
-    .getRepository(ReviewerEntity)
-    .createQueryBuilder('r')
-    .addSelect(suspendedSql('r.id'), 'suspended')
-    .where('r.id = :reviewerId', { reviewerId })
-    .getRawAndEntities<{ suspended: boolean }>();
-  if (entities.length === 0) return null;
-  return Object.assign(entities[0], { suspended: raw[0].suspended === true });
+  const found = await reviewerWithStanding(dataSource, reviewerId);
+  return found && Object.assign(found.reviewer, { suspended: found.suspended });
 }
 
 /** One reviewer, read in `tx`. */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { BreakingEventEntity } from '../../entities/breaking-event.entity';
 import { ClaimEntity } from '../../entities/claim.entity';
+import { ReviewerEntity } from '../../entities/reviewer.entity';
 import type { StoredVerdict } from '../../entities/verdict.embedded';
 import { VoteEntity } from '../../entities/vote.entity';
 import { MembershipStatus, type Rating, type Role } from '../../generated/graphql';
@@ -21,6 +22,17 @@ import { queryRows } from './rows';
  */
 export function suspendedSql(reviewerId: string): string {
   return `EXISTS (SELECT 1 FROM memberships WHERE reviewer_id = ${reviewerId} AND status = '${MembershipStatus.Suspended}')`;
+}
+
+/** A reviewer with whether they hold a SUSPENDED membership (what a viewer is read as); null when gone. */
+export async function reviewerWithStanding(dataSource: DataSource, reviewerId: string): Promise<{ reviewer: ReviewerEntity; suspended: boolean } | null> {
+  const { entities, raw } = await dataSource
+    .getRepository(ReviewerEntity)
+    .createQueryBuilder('r')
+    .addSelect(suspendedSql('r.id'), 'suspended')
+    .where('r.id = :reviewerId', { reviewerId })
+    .getRawAndEntities<{ suspended: boolean }>();
+  return entities.length ? { reviewer: entities[0], suspended: raw[0].suspended === true } : null;
 }
 
 /** Locks the voter's row FOR SHARE: first of a vote's locks (claim-locks' lock order). */
