@@ -11,6 +11,8 @@ export interface ServerProcess {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  /** Emits 'change' when the process writes output or exits. */
+  changes: EventEmitter;
 }
 
 /**
@@ -26,30 +28,33 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const changes = new EventEmitter();
+  const written = (chunk: Buffer) => {
+    output += chunk;
+    changes.emit('change');
+  };
+  child.stdout!.on('data', written);
+  child.stderr!.on('data', written);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+      changes.emit('change');
+    }),
+  );
+  return { child, output: () => output, exited, changes };
 }
 
 /**
- * Resolves once the server has logged `message` (a pino line's msg) and shows its output so
- * far; rejects if the process exits first, or after the timeout.
+ * Resolves once the server has logged `message` (a pino line's msg); rejects, with the output so
+ * far, if the process exits first or after the timeout.
  */
 export async function logged(server: ServerProcess, message: string, timeoutMs = 60_000): Promise<void> {
   const line = `"msg":${JSON.stringify(message)}`;
-  const changes = new EventEmitter();
-  const change = () => changes.emit('change');
-  server.child.stdout!.on('data', change);
-  server.child.once('exit', change);
   const exited = () => server.child.exitCode !== null || server.child.signalCode !== null;
   try {
-    await until(changes, 'change', () => server.output().includes(line) || exited(), `"${message}"`, timeoutMs);
+    await until(server.changes, 'change', () => server.output().includes(line) || exited(), `"${message}"`, timeoutMs);
   } catch (error) {
     throw new Error(`${(error as Error).message}:\n${server.output()}`);
-  } finally {
-    server.child.stdout!.off('data', change);
-    server.child.off('exit', change);
   }
   if (!server.output().includes(line)) throw new Error(`the server exited before logging "${message}":\n${server.output()}`);
 }

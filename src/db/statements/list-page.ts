@@ -34,8 +34,9 @@ export interface ListPage<T> {
 
 /**
  * One page of a list sorted by the filter's rank, if any, ascending, then by (`sortedBy`, a
- * timestamp property of the entity, and id) descending: up to limit + 1 rows after the cursor's key ([rank,] time, id), with `only` some
- * properties, if given; and the filtered count, read only when asked.
+ * timestamp property of the entity, and id) descending: up to limit + 1 rows after the cursor's
+ * key ([rank,] time, id), with `only` some properties, if given; and the filtered count, read
+ * only when asked.
  */
 export async function descendingPage<T extends ObjectLiteral>(
   dataSource: DataSource,

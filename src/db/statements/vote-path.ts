@@ -13,6 +13,7 @@ import { queryRows } from './rows';
  * where a round trip or a statement built anew delays the claim's next voter (bench B2). Their
  * column lists come from the entities' metadata or are checked against it
  * (tests/e2e/hand-written-sql.test.ts). Services call them; nothing else writes these rows by hand.
+ * The voter's standing (suspendedSql) is asked here, and so is the viewer's read that asks it.
  */
 
 /**
