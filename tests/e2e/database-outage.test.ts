@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { queryRows } from '../../src/db/statements/rows';
 import { ApiClient, ok } from '../support/client';
 import { flakyLink } from '../support/flaky-link';
 import { liveClient, overSocket, type Answer } from '../support/live-client';
@@ -16,9 +18,11 @@ let world: World;
 let editor: Member;
 let claimId: string;
 let eventId: string;
+let databaseUrl: string;
 beforeAll(async () => {
   if (!onPostgres) return;
   const database = await createTestDatabase();
+  databaseUrl = database.env.DATABASE_URL;
   link = await flakyLink(database.env.DATABASE_URL);
   server = await startTestServer({}, { env: { DATABASE_URL: link.url }, drop: database.drop });
   world = await World.create(server.url);
@@ -93,4 +97,22 @@ onPostgresOnly('on PostgreSQL only: while the database is out of reach, reads an
   expect((await world.vote(editor, claimId, 'FALSE')).vote.rating).toBe('FALSE');
   expect((await overSocket(opened.client, '{ viewer { id } }')).data?.viewer.id).toBeTruthy();
   await opened.dispose();
+});
+
+onPostgresOnly('on PostgreSQL only: a read outside a transaction whose connection drops mid-statement fails that read alone, the process goes on, and the next read gets a fresh connection', async () => {
+  const tx = server.server.app.dataSource.manager;
+  const statement = 'SELECT pg_sleep(60) AS slept';
+  const reading = queryRows(tx, statement);
+  const observer = new Client({ connectionString: databaseUrl });
+  await observer.connect();
+  try {
+    // The statement runs on the database: its connection is checked out and waiting.
+    const running = async () => (await observer.query('SELECT 1 FROM pg_stat_activity WHERE query = $1', [statement])).rowCount === 1;
+    while (!(await running()));
+  } finally {
+    await observer.end();
+  }
+  link.cut();
+  await expect(reading).rejects.toThrow(/terminated|ECONNRESET/i);
+  expect(await queryRows<{ one: number }>(tx, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
 });
