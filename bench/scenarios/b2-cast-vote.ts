@@ -1,5 +1,5 @@
 import type { ConsensusPolicy } from '../../src/domain/policy';
-import type { Rating } from '../../src/generated/graphql';
+import type { Rating } from '../../src/generated/schema-types';
 import { CastVotePlan, statementsPerVote } from '../baselines/raw-cast-vote';
 import type { LoopResult } from '../lib/closed-loop';
 import { BenchDatabase, createBenchDatabase, Inspector } from '../lib/database';

@@ -1,4 +1,4 @@
-import { Rating, Role, Stance, VerdictStatus, type ConsensusPolicyInput } from '../generated/graphql';
+import { Rating, Role, Stance, VerdictStatus, type ConsensusPolicyInput } from '../generated/schema-types';
 
 /**
  * Demo data: the January 2022 unrest in Kazakhstan, with claims taken from an interview with

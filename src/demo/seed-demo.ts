@@ -5,7 +5,7 @@ import { DataDirLockedError } from '../db/data-dir-lock';
 import { ErrorCode } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { Role, type VerdictStatus } from '../generated/graphql';
+import { Role, type VerdictStatus } from '../generated/schema-types';
 import { startServer } from '../server/app';
 import { DemoApi, DemoApiError, DemoOperations as Op } from './demo-api';
 import {

@@ -1,4 +1,4 @@
-import { Rating, VerdictStatus } from '../generated/graphql';
+import { Rating, VerdictStatus } from '../generated/schema-types';
 import type { VerdictState } from './verdict';
 
 /**

@@ -1,4 +1,4 @@
-import { Role } from '../generated/graphql';
+import { Role } from '../generated/schema-types';
 import { forbidden, unauthenticated } from './errors';
 
 const rank: Record<Role, number> = { OBSERVER: 0, REVIEWER: 1, EDITOR: 2, ADMIN: 3 };

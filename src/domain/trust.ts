@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Role } from '../generated/graphql';
+import { Role } from '../generated/schema-types';
 import { badInput, forbidden } from './errors';
 import { hasRole, requireRole, type Actor } from './roles';
 

@@ -1,4 +1,4 @@
-import { VerdictStatus } from '../generated/graphql';
+import { VerdictStatus } from '../generated/schema-types';
 import { requiredOrganizations, type ConsensusPolicy } from './policy';
 import type { VerdictOutcome } from './verdict-outcome';
 

@@ -1,4 +1,4 @@
-import type { Rating, VerdictStatus } from '../generated/graphql';
+import type { Rating, VerdictStatus } from '../generated/schema-types';
 
 export interface RatingCount {
   rating: Rating;

@@ -1,4 +1,4 @@
-import { Rating, VerdictStatus } from '../generated/graphql';
+import { Rating, VerdictStatus } from '../generated/schema-types';
 import { requiredOrganizations, type ConsensusPolicy } from './policy';
 import { explainVerdict } from './verdict-explanation';
 import type { RatingCount, VerdictOutcome } from './verdict-outcome';

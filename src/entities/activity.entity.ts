@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ActivityType } from '../generated/graphql';
+import type { ActivityType } from '../generated/schema-types';
 import type { VerdictState } from '../domain/verdict';
 
 /** A verdict as kept in the log: dates as ISO strings, since it is stored as JSON. */

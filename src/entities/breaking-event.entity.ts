@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { EventStatus } from '../generated/graphql';
+import type { EventStatus } from '../generated/schema-types';
 import { BaseEntity } from './base.entity';
 
 /** A breaking event (unrest, war, disaster) and the consensus policy its claims are judged by. */

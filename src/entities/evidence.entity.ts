@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { Stance } from '../generated/graphql';
+import type { Stance } from '../generated/schema-types';
 import { IdempotentEntity } from './idempotent';
 
 @Entity('evidence')

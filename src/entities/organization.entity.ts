@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { MembershipStatus, Role } from '../generated/graphql';
+import type { MembershipStatus, Role } from '../generated/schema-types';
 import { BaseEntity } from './base.entity';
 
 /** A newsroom taking part; an ADMIN verifies it once it is known to be real. */

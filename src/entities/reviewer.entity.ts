@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { Role } from '../generated/graphql';
+import type { Role } from '../generated/schema-types';
 import { BaseEntity } from './base.entity';
 
 @Entity('reviewers')

@@ -1,5 +1,5 @@
 import { Column } from 'typeorm';
-import type { Rating, VerdictStatus } from '../generated/graphql';
+import type { Rating, VerdictStatus } from '../generated/schema-types';
 import type { VerdictState } from '../domain/verdict';
 import type { RatingCount } from '../domain/verdict-outcome';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Rating } from '../generated/graphql';
+import type { Rating } from '../generated/schema-types';
 import { BaseEntity } from './base.entity';
 
 /** One reviewer's vote on one claim; a second vote replaces the first. */

@@ -1,4 +1,4 @@
-import { ActivityType } from '../generated/graphql';
+import { ActivityType } from '../generated/schema-types';
 import { decodeCursor } from '../domain/cursor';
 import { badInput, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';

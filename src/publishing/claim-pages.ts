@@ -6,7 +6,7 @@ import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
-import { ActivityType, VerdictStatus } from '../generated/graphql';
+import { ActivityType, VerdictStatus } from '../generated/schema-types';
 import { fromLoggedVerdict } from '../services/activity-log';
 import { claimReviewOf } from '../services/claim-reviews';
 import type { RequestContext } from '../services/request-context';

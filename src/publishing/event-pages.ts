@@ -2,7 +2,7 @@ import { inReadSnapshot } from '../db/read-snapshot';
 import { parseGlobalId } from '../domain/global-id';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
-import { VerdictStatus } from '../generated/graphql';
+import { VerdictStatus } from '../generated/schema-types';
 import type { RequestContext } from '../services/request-context';
 
 /** An event's page and feed: the event and its published verdicts, newest first. */

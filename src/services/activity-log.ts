@@ -1,6 +1,6 @@
 import { And, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
 import { appendEntries, type StoredEntry } from '../db/statements/event-log';
-import type { ActivityType } from '../generated/graphql';
+import type { ActivityType } from '../generated/schema-types';
 import { ActivityEntity, LoggedVerdict } from '../entities/activity.entity';
 import type { VerdictState } from '../domain/verdict';
 import type { UnitOfWork } from './unit-of-work';

@@ -3,7 +3,7 @@ import { lockClaimAndEvent } from '../db/statements/vote-path';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { badInput, conflict, notFound } from '../domain/errors';
-import { EventStatus } from '../generated/graphql';
+import { EventStatus } from '../generated/schema-types';
 
 /**
  * Lock order, the same in every transaction so that none deadlocks another:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, ClaimOrder, Role, type ClaimFilter, type SubmitClaimInput } from '../generated/graphql';
+import { ActivityType, ClaimOrder, Role, type ClaimFilter, type SubmitClaimInput } from '../generated/schema-types';
 import { decodeGlobalId } from '../domain/global-id';
 import { httpUrl, languageTag, Limits, optionalText, parseInput, text } from '../domain/input-rules';
 import { requireStanding } from '../domain/trust';

@@ -10,7 +10,7 @@ import {
   type CloseEventInput,
   type OpenEventInput,
   type UpdateEventInput,
-} from '../generated/graphql';
+} from '../generated/schema-types';
 import { conflict } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput, text } from '../domain/input-rules';

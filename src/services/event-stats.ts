@@ -1,4 +1,4 @@
-import { VerdictStatus } from '../generated/graphql';
+import { VerdictStatus } from '../generated/schema-types';
 
 export interface EventStatsModel {
   claimCount: number;

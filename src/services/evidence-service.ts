@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EvidenceEntity } from '../entities/evidence.entity';
-import { ActivityType, Role, type AddEvidenceInput, type Stance } from '../generated/graphql';
+import { ActivityType, Role, type AddEvidenceInput, type Stance } from '../generated/schema-types';
 import { badInput } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { httpUrl, Limits, optionalText, parseInput } from '../domain/input-rules';

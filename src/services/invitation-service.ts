@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { InvitationEntity, MembershipEntity } from '../entities/organization.entity';
-import { MembershipStatus, Role, type InviteMemberInput } from '../generated/graphql';
+import { MembershipStatus, Role, type InviteMemberInput } from '../generated/schema-types';
 import { badInput, forbidden } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { decodeGlobalId } from '../domain/global-id';

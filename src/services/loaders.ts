@@ -24,7 +24,7 @@ import { EvidenceEntity } from '../entities/evidence.entity';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
 import { VoteEntity } from '../entities/vote.entity';
-import { Role } from '../generated/graphql';
+import { Role } from '../generated/schema-types';
 import { EventStatsModel, statsFrom } from './event-stats';
 
 /** A page of children of one parent: up to `limit + 1` rows after the cursor, in list order. */

@@ -11,7 +11,7 @@ import {
   type ReinstateMemberInput,
   type RequestMembershipInput,
   type SuspendMemberInput,
-} from '../generated/graphql';
+} from '../generated/schema-types';
 import { conflict, forbidden, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, parseInput, text } from '../domain/input-rules';

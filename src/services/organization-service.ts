@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sqlState } from '../db/transaction';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { MembershipStatus, Role, type CreateOrganizationInput, type SetOrganizationVerifiedInput } from '../generated/graphql';
+import { MembershipStatus, Role, type CreateOrganizationInput, type SetOrganizationVerifiedInput } from '../generated/schema-types';
 import { conflict, forbidden, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalHttpUrl, parseInput, text } from '../domain/input-rules';

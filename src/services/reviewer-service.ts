@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/graphql';
+import { Role, type LogInInput, type SetReviewerRoleInput, type SignUpInput } from '../generated/schema-types';
 import { conflict, notFound, unauthenticated } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { email, Limits, optionalText, parseInput, password, text } from '../domain/input-rules';

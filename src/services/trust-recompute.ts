@@ -2,7 +2,7 @@ import type { UnitOfWork } from './unit-of-work';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { VoteEntity } from '../entities/vote.entity';
-import { VerdictStatus } from '../generated/graphql';
+import { VerdictStatus } from '../generated/schema-types';
 import { appendActivity, type NewActivity } from './activity-log';
 import { policyOf } from './event-service';
 import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';

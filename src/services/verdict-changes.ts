@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { ballotRows, storeVerdicts } from '../db/statements/vote-path';
 import type { ClaimEntity } from '../entities/claim.entity';
 import type { StoredVerdict } from '../entities/verdict.embedded';
-import { ActivityType } from '../generated/graphql';
+import { ActivityType } from '../generated/schema-types';
 import { Ballot, computeVerdict, outcomeChanged, VerdictState } from '../domain/verdict';
 import { countsTowardVerdict } from '../domain/trust';
 import type { ConsensusPolicy } from '../domain/policy';

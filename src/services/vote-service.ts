@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
 import type { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, Role, VerdictStatus, type CastVoteInput, type RetractVoteInput } from '../generated/graphql';
+import { ActivityType, Role, VerdictStatus, type CastVoteInput, type RetractVoteInput } from '../generated/schema-types';
 import { badInput, conflict, forbidden } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalText, parseInput } from '../domain/input-rules';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ClaimEntity } from '../entities/claim.entity';
-import { ActivityType, Role, VerdictStatus, type MarkDuplicateInput, type PublishVerdictInput, type ReopenClaimInput } from '../generated/graphql';
+import { ActivityType, Role, VerdictStatus, type MarkDuplicateInput, type PublishVerdictInput, type ReopenClaimInput } from '../generated/schema-types';
 import { badInput, conflict } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, parseInput, text } from '../domain/input-rules';

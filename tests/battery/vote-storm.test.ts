@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { decodeGlobalId } from '../../src/domain/global-id';
 import { countsTowardVerdict } from '../../src/domain/trust';
 import { computeVerdict, type Ballot } from '../../src/domain/verdict';
-import type { Role } from '../../src/generated/graphql';
+import type { Role } from '../../src/generated/schema-types';
 import { ok } from '../support/client';
 import { liveClient } from '../support/live-client';
 import { onPostgres, startTestServer, TestServer } from '../support/test-server';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionNode, parse, print, validate } from 'graphql';
-import { Rating } from '../../src/generated/graphql';
+import { Rating } from '../../src/generated/schema-types';
 import { ClaimReviewRatings } from '../../src/domain/claim-review';
 import { buildSchema } from '../../src/graphql/schema';
 import { catalogue } from '../../desk/src/catalogue';

@@ -1,4 +1,4 @@
-import { Rating, VerdictStatus } from '../../src/generated/graphql';
+import { Rating, VerdictStatus } from '../../src/generated/schema-types';
 import { ClaimReviewRatings, toClaimReview, type Publisher, type ReviewedClaim } from '../../src/domain/claim-review';
 
 const publisher: Publisher = { name: 'Verification Desk', url: 'https://desk.example.org', baseUrl: 'https://desk.example.org/public' };

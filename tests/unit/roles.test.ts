@@ -1,4 +1,4 @@
-import { Role } from '../../src/generated/graphql';
+import { Role } from '../../src/generated/schema-types';
 import { ErrorCode } from '../../src/domain/errors';
 import { requireRole, type Actor } from '../../src/domain/roles';
 import { domainErrorOf } from './domain-error';

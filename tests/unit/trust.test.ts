@@ -1,4 +1,4 @@
-import { Role } from '../../src/generated/graphql';
+import { Role } from '../../src/generated/schema-types';
 import { ErrorCode } from '../../src/domain/errors';
 import {
   assertInvitableRole,

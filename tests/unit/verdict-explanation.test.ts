@@ -1,4 +1,4 @@
-import { Rating, VerdictStatus } from '../../src/generated/graphql';
+import { Rating, VerdictStatus } from '../../src/generated/schema-types';
 import { DEFAULT_POLICY, type ConsensusPolicy } from '../../src/domain/policy';
 import { computeVerdict, type Ballot } from '../../src/domain/verdict';
 import { explainPublished, explainVerdict } from '../../src/domain/verdict-explanation';

@@ -1,4 +1,4 @@
-import { Rating, VerdictStatus } from '../../src/generated/graphql';
+import { Rating, VerdictStatus } from '../../src/generated/schema-types';
 import { DEFAULT_POLICY, type ConsensusPolicy } from '../../src/domain/policy';
 import { computeVerdict, outcomeChanged, type Ballot, type VerdictState } from '../../src/domain/verdict';
 import type { VerdictOutcome } from '../../src/domain/verdict-outcome';

@@ -3,7 +3,7 @@ import { ActivityEntity } from '../../entities/activity.entity';
 import { EvidenceEntity } from '../../entities/evidence.entity';
 import { MembershipEntity, OrganizationEntity } from '../../entities/organization.entity';
 import { VoteEntity } from '../../entities/vote.entity';
-import { ActivityType, MembershipStatus, type Role, type VerdictStatus } from '../../generated/graphql';
+import { ActivityType, MembershipStatus, type Role, type VerdictStatus } from '../../generated/schema-types';
 import { sqlParameters } from './sql-parameters';
 import { entityRows } from './entity-rows';
 import { queryRows } from './rows';

@@ -1,4 +1,4 @@
-import type { EventStatus, Rating, VerdictStatus } from '../../generated/graphql';
+import type { EventStatus, Rating, VerdictStatus } from '../../generated/schema-types';
 import { matchSearch } from './claim-search';
 import { listFilter, type ListFilter } from './list-page';
 

@@ -4,7 +4,7 @@ import { ClaimEntity } from '../../entities/claim.entity';
 import { ReviewerEntity } from '../../entities/reviewer.entity';
 import type { StoredVerdict } from '../../entities/verdict.embedded';
 import { VoteEntity } from '../../entities/vote.entity';
-import { MembershipStatus, type Rating, type Role } from '../../generated/graphql';
+import { MembershipStatus, type Rating, type Role } from '../../generated/schema-types';
 import { entityRows } from './entity-rows';
 import { queryRows } from './rows';
 

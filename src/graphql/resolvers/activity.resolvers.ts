@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers } from '../../generated/resolvers';
 import { eventActivity, logCursor } from '../../services/activity-service';
 import { fromLoggedVerdict } from '../../services/activity-log';
 import { reviewerFor } from './identity';

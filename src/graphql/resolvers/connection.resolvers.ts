@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers } from '../../generated/resolvers';
 import type { ConnectionModel } from '../../services/pagination';
 
 /** A connection's totalCount is counted only when a client asks for it. */

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers } from '../../generated/resolvers';
 import { encodeGlobalId } from '../../domain/global-id';
 import { activityHead } from '../../services/activity-service';
 import { listClaims } from '../../services/claim-service';

@@ -1,6 +1,6 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers } from '../../generated/resolvers';
 import { notFound } from '../../domain/errors';
 import { parseGlobalId } from '../../domain/global-id';
 import { BreakingEventEntity } from '../../entities/breaking-event.entity';

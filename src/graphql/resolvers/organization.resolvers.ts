@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers } from '../../generated/resolvers';
 import { encodeGlobalId } from '../../domain/global-id';
 import { inviteMember } from '../../services/invitation-service';
 import {

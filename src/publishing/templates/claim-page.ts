@@ -2,7 +2,7 @@ import { html } from 'ghtml';
 import { ClaimReviewRatings } from '../../domain/claim-review';
 import type { VerdictState } from '../../domain/verdict';
 import type { EvidenceEntity } from '../../entities/evidence.entity';
-import { Stance } from '../../generated/graphql';
+import { Stance } from '../../generated/schema-types';
 import type { ClaimPage } from '../claim-pages';
 import { outboundLink, time } from './format';
 import { layout } from './layout';

@@ -1,6 +1,6 @@
 import { html } from 'ghtml';
 import { ClaimReviewRatings } from '../../domain/claim-review';
-import { Rating } from '../../generated/graphql';
+import { Rating } from '../../generated/schema-types';
 import { layout } from './layout';
 import { paths, Site } from './site';
 
