@@ -11,6 +11,7 @@ import { requireRole } from '../domain/roles';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { ListOrders } from './list-orders';
 import type { RequestContext } from './request-context';
+import type { Viewer } from './viewer';
 import { transact } from './unit-of-work';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
@@ -136,9 +137,17 @@ export async function lockOrganization(
   return organization;
 }
 
-/** A membership as the viewer may see it: their own, or one of an organisation they administer (ADMINs: all); null otherwise. */
-export async function visibleMembership(ctx: RequestContext, membership: MembershipEntity | null): Promise<MembershipEntity | null> {
-  if (!membership || !ctx.viewer) return null;
-  if (membership.reviewerId === ctx.viewer.id || (await administers(ctx, membership.organizationId))) return membership;
+/**
+ * A membership as the viewer may see it: their own, or one of an organisation they administer
+ * (ADMINs: all); null otherwise. `looker` is the viewer, unless an anonymous request looks at
+ * the account it has just signed in to (see lookerAt).
+ */
+export async function visibleMembership(
+  ctx: RequestContext,
+  membership: MembershipEntity | null,
+  looker: Viewer | null = ctx.viewer,
+): Promise<MembershipEntity | null> {
+  if (!membership || !looker) return null;
+  if (membership.reviewerId === looker.id || (await administers(ctx, membership.organizationId))) return membership;
   return null;
 }
