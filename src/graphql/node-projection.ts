@@ -21,7 +21,7 @@ import type { ListOrder } from '../services/pagination';
  * (ListOrders declares them). What each field of the node reads is declared on the field in the
  * SDL (@reads, schema/directives.graphql), see `fieldReads`.
  */
-export interface NodeProjection<T> {
+interface NodeProjection<T> {
   entity: abstract new () => T;
   always: readonly (keyof T & string)[];
   orders: readonly ListOrder<T>[];

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 
 /** How an operation reached the server. */
-export type Transport = 'http' | 'ws';
+type Transport = 'http' | 'ws';
 
 /**
  * An operation as metrics name it: its type and its root field. Both come from the schema,

@@ -28,7 +28,7 @@ const submitClaimInput = z.object({
 const searchInput = optionalText(500);
 
 /** A claim as submitted, and the claims of its event that read like it, best match first. */
-export interface SubmittedClaim {
+interface SubmittedClaim {
   claim: ClaimEntity;
   similar: ClaimMatchModel[];
 }

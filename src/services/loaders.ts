@@ -28,7 +28,7 @@ import { Role } from '../generated/graphql';
 import { EventStatsModel, statsFrom } from './event-stats';
 
 /** A page of children of one parent: up to `limit + 1` rows after the cursor, in list order. */
-export interface ChildPageKey extends ChildPage {
+interface ChildPageKey extends ChildPage {
   parentId: string;
 }
 

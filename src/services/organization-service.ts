@@ -18,7 +18,7 @@ import { recomputeVotersVerdicts } from './trust-recompute';
 const organizationInput = z.object({ name: text(Limits.shortText), url: optionalHttpUrl });
 
 /** What setOrganizationVerified did. */
-export interface VerificationChange {
+interface VerificationChange {
   organization: OrganizationEntity;
   recomputedClaimCount: number;
 }
@@ -120,7 +120,7 @@ export async function organizationMemberships(
 }
 
 /** Whether the viewer may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members. */
-export async function administers(ctx: RequestContext, organizationId: string): Promise<boolean> {
+async function administers(ctx: RequestContext, organizationId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
   if (ctx.viewer.role === Role.Admin) return true;
   return ctx.loaders.viewerAdministers.load(organizationId);

@@ -20,7 +20,7 @@ import { recomputeVotersVerdicts } from './trust-recompute';
 import { reviewerWithStanding } from '../db/statements/vote-path';
 
 /** An account signed in to: its reviewer as a viewer, and the bearer token that names it. */
-export interface Session {
+interface Session {
   viewer: Viewer;
   token: string;
 }
