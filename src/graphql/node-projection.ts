@@ -80,7 +80,7 @@ interface ProjectedField {
 /**
  * The properties a connection field's nodes (edges.node) are read for, fragments included and
  * @skip/@include applied, or null for the whole entity: a list reads the columns its query
- * shows, and its sort keys only when a cursor is asked for (see bench/README.md, B1).
+ * shows, and its sort keys only when a cursor is asked for.
  */
 export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
   const field = projectedField(info, projection as NodeProjection<unknown>);

@@ -136,7 +136,7 @@ export function operationLabeller(schema: GraphQLSchema): (operation: OperationD
     mutation: new Set(Object.keys(schema.getMutationType()?.getFields() ?? {})),
     subscription: new Set(Object.keys(schema.getSubscriptionType()?.getFields() ?? {})),
   };
-  // One labels object per parsed operation, shared by all its runs: an idle subscription keeps its labels while it lasts.
+  // One labels object per parsed operation, shared by all its runs.
   const known = new WeakMap<OperationDefinitionNode, OperationLabels>();
   return (operation) => {
     if (!operation) return unknownOperation;

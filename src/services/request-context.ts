@@ -46,8 +46,8 @@ export function createRequestContext(app: AppServices, viewer: Viewer | null, or
 
 /**
  * The logger is a getter of the class, not of the object: Apollo Server copies each request's
- * context with Object.assign, which would read an own getter and make the child logger that
- * newOrigin defers until a line is written.
+ * context with Object.assign, which reads own getters, and the child logger that newOrigin
+ * defers stays unmade until a line is written.
  */
 class Context implements RequestContext {
   private current: RequestState | undefined;

@@ -37,9 +37,9 @@ export async function changeVerdict(tx: EntityManager, claim: ClaimEntity, targe
 
 /**
  * changeVerdict for many locked claims at once: every changed verdict is stored in one
- * statement, and their duplicates are locked in the same one, however many claims move (a
- * suspension may move thousands; see bench/README.md, B8). Returns the claims whose verdict
- * changed, duplicates included, each with one VERDICT_CHANGED entry in `change.log`.
+ * statement, and their duplicates are locked in the same one, however many claims move.
+ * Returns the claims whose verdict changed, duplicates included, each with one VERDICT_CHANGED
+ * entry in `change.log`.
  */
 export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictMove[], change: VerdictChangeContext): Promise<ClaimEntity[]> {
   const changed = moves.flatMap(({ claim, target }) => {
