@@ -25,7 +25,7 @@ export interface DemoReviewer {
   orgAdmin?: boolean;
 }
 
-export interface DemoEvidence {
+interface DemoEvidence {
   by: DemoReviewerKey;
   stance: Stance;
   url?: string;
@@ -33,7 +33,7 @@ export interface DemoEvidence {
   excerpt?: string;
 }
 
-export interface DemoVote {
+interface DemoVote {
   by: DemoReviewerKey;
   rating: Rating;
   rationale?: string;

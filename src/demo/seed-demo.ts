@@ -22,7 +22,7 @@ import {
   demoSuspension,
 } from './demo-data';
 
-export interface SeededClaim {
+interface SeededClaim {
   /** Global ID. */
   id: string;
   statement: string;
@@ -49,7 +49,7 @@ export interface DemoSeedResult {
 /** A demo seed that cannot go on; its message says what to do. */
 export class DemoSeedError extends Error {}
 
-export interface DemoSeedOptions {
+interface DemoSeedOptions {
   /** The demo accounts' password; random when absent. */
   password?: string;
   /**

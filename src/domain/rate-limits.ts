@@ -13,7 +13,7 @@ export interface RateLimitPolicy {
 }
 
 /** What a count counts: logIn attempts per email and per address, mutations per reviewer and per address. */
-export type CountKind = 'login-email' | 'login-address' | 'mutation-reviewer' | 'mutation-address';
+type CountKind = 'login-email' | 'login-address' | 'mutation-reviewer' | 'mutation-address';
 
 /** One root field of a mutation document. `email` for a logIn whose input names one. */
 export interface Attempt {
@@ -28,7 +28,7 @@ export interface Caller {
 }
 
 /** Points to add to one count, with the limit and window of its kind. */
-export interface Charge {
+interface Charge {
   kind: CountKind;
   subject: string;
   points: number;

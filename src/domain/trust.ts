@@ -35,7 +35,7 @@ export function roleAfterApproval(current: Role): Role {
 }
 
 /** Invitation lifetime in hours: 1 to 720, 72 when omitted. */
-export const InvitationHours = { min: 1, max: 720, default: 72 } as const;
+const InvitationHours = { min: 1, max: 720, default: 72 } as const;
 
 /** When an invitation made at `now` expires; BAD_USER_INPUT for hours outside 1 to 720. */
 export function invitationExpiry(now: Date, hours: number | null | undefined): Date {

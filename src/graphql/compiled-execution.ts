@@ -14,9 +14,9 @@ const compiledKept = 1000;
 /**
  * Runs Apollo's operations with graphql-jit: each document (by Apollo's query hash and
  * operation name) is compiled once to a JavaScript function that executes it, in place of
- * graphql-js's interpreter (see bench/README.md, B1). Apollo still parses, validates and runs
- * every plugin hook; only the execution changes. Plugged in through Apollo's gateway
- * interface, the one place where Apollo Server takes another executor.
+ * graphql-js's interpreter. Apollo still parses, validates and runs every plugin hook; only
+ * the execution changes. Plugged in through Apollo's gateway interface, the one place where
+ * Apollo Server takes another executor.
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   const compiled = new LRUCache<string, CompiledQuery | ExecutionResult>({ max: compiledKept });

@@ -21,7 +21,7 @@ import type { ListOrder } from '../services/pagination';
  * (ListOrders declares them). What each field of the node reads is declared on the field in the
  * SDL (@reads, schema/directives.graphql), see `fieldReads`.
  */
-export interface NodeProjection<T> {
+interface NodeProjection<T> {
   entity: abstract new () => T;
   always: readonly (keyof T & string)[];
   orders: readonly ListOrder<T>[];
@@ -80,7 +80,7 @@ interface ProjectedField {
 /**
  * The properties a connection field's nodes (edges.node) are read for, fragments included and
  * @skip/@include applied, or null for the whole entity: a list reads the columns its query
- * shows, and its sort keys only when a cursor is asked for (see bench/README.md, B1).
+ * shows, and its sort keys only when a cursor is asked for.
  */
 export function nodeProperties<T>(info: GraphQLResolveInfo, projection: NodeProjection<T>): readonly string[] | null {
   const field = projectedField(info, projection as NodeProjection<unknown>);

@@ -23,7 +23,7 @@ function projectRoot(): string {
 }
 
 /** The SDL of schema/, the source of truth, in file-name order. */
-export function loadTypeDefs(): string[] {
+function loadTypeDefs(): string[] {
   const dir = join(projectRoot(), 'schema');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.graphql'))

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 
 /** How an operation reached the server. */
-export type Transport = 'http' | 'ws';
+type Transport = 'http' | 'ws';
 
 /**
  * An operation as metrics name it: its type and its root field. Both come from the schema,
@@ -136,7 +136,7 @@ export function operationLabeller(schema: GraphQLSchema): (operation: OperationD
     mutation: new Set(Object.keys(schema.getMutationType()?.getFields() ?? {})),
     subscription: new Set(Object.keys(schema.getSubscriptionType()?.getFields() ?? {})),
   };
-  // One labels object per parsed operation, shared by all its runs: an idle subscription keeps its labels while it lasts.
+  // One labels object per parsed operation, shared by all its runs.
   const known = new WeakMap<OperationDefinitionNode, OperationLabels>();
   return (operation) => {
     if (!operation) return unknownOperation;

@@ -19,7 +19,7 @@ import { stylesheetPath, stylesheetText } from './templates/stylesheet';
  * No script runs on a public page (the JSON-LD block is data, which CSP does not execute); the
  * one stylesheet comes from this origin; the page cannot be framed, nor post a form anywhere.
  */
-export const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const types = {
   html: 'text/html; charset=utf-8',

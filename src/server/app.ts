@@ -77,7 +77,7 @@ export async function startServer(config: Config, tokenClock?: () => number, log
     stopOnTerminationSignals: false,
     plugins: [
       drainHttpServer(httpServer, logger),
-      // No cache hints per field: Cache-Control is set per request by httpCaching (see bench/README.md, B1).
+      // No cache hints per field: Cache-Control is set per request by httpCaching.
       ApolloServerPluginCacheControlDisabled(),
       // No Apollo landing page: it loads the sandbox from a CDN. Development serves GraphiQL (graphiql.ts).
       ApolloServerPluginLandingPageDisabled(),
@@ -97,9 +97,8 @@ export async function startServer(config: Config, tokenClock?: () => number, log
   // No ETag: a GraphQL answer is not fetched conditionally, so hashing each body would buy nothing.
   web.disable('etag');
   web.use(requestLogging(logger, app.metrics));
-  // Every answer over 1 KB, brotli or gzip as the client's Accept-Encoding asks. Brotli at
-  // quality 5, not compression's 4: a client catching up after an outage reads thousands of
-  // log entries, which 5 packs tighter at about the same speed (see bench/README.md, B6).
+  // Every answer over 1 KB, brotli (at quality 5, not compression's 4) or gzip as the client's
+  // Accept-Encoding asks.
   web.use(compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }));
   web.get('/metrics', metricsEndpoint(app.metrics, config.metricsToken));
   web.get('/healthz', async (_req, res) => {
@@ -114,7 +113,6 @@ export async function startServer(config: Config, tokenClock?: () => number, log
     crossSitePostsRefused(),
     jsonBody(),
     // After the body is read, outside production: every statement of the request is counted.
-    // (Its AsyncLocalStorage slows every promise, hence never in production: see bench/README.md, B3.)
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       config.production ? next() : withStatementCount(next),
     expressMiddleware(apollo, {

@@ -4,7 +4,7 @@ import express from 'express';
 
 /** dist/desk, built by scripts/build-desk.mjs, from the compiled server (dist/src/server) or its source (src/server). */
 const projectOrDist = resolve(__dirname, '../..');
-export const deskDirectory = join(basename(projectOrDist) === 'dist' ? projectOrDist : join(projectOrDist, 'dist'), 'desk');
+const deskDirectory = join(basename(projectOrDist) === 'dist' ? projectOrDist : join(projectOrDist, 'dist'), 'desk');
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

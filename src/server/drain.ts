@@ -8,10 +8,9 @@ const idleCheckMs = 50;
 /**
  * Apollo's drain step on Node's own connection tracking: stop accepting, let the requests in
  * flight finish (each connection is closed once idle), and after `graceMs` close what is left.
- * In place of Apollo's ApolloServerPluginDrainHttpServer, which tracks every socket itself,
- * an upgraded WebSocket's too for its whole life (see bench/README.md, B4); Node's server
- * already knows its HTTP connections, and upgraded sockets are no longer among them (the
- * WebSocket server closes those).
+ * In place of Apollo's ApolloServerPluginDrainHttpServer: Node's server already knows its HTTP
+ * connections, and upgraded sockets are no longer among them (the WebSocket server closes
+ * those).
  */
 export function drainHttpServer(httpServer: Server, logger: Logger, graceMs = 10_000): ApolloServerPlugin {
   return {

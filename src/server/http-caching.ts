@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext } from '../services/request-context';
 
 /** How long a cache on the way (a CDN, a newsroom's proxy, the browser) may serve an anonymous read. */
-export const publicReadMaxAgeSeconds = 10;
+const publicReadMaxAgeSeconds = 10;
 
 /**
  * Cache-Control for GET queries: an anonymous read that succeeded may be kept by any cache for

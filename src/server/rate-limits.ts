@@ -14,7 +14,7 @@ import type { Logger } from '../observability/logger';
 // operation runs no resolver and writes nothing.
 
 /** An operation as both doors know it before execution. */
-export interface ResolvedOperation {
+interface ResolvedOperation {
   schema: GraphQLSchema;
   document: DocumentNode;
   operation: OperationDefinitionNode;
@@ -25,7 +25,7 @@ export interface ResolvedOperation {
  * Charges a mutation's attempts to the caller (`ctx.viewer` and `address`); the RATE_LIMITED
  * error to answer with when refused, else undefined. Queries and subscriptions are not counted.
  */
-export async function checkRateLimits(ctx: RequestContext, address: string, resolved: ResolvedOperation): Promise<GraphQLError | undefined> {
+async function checkRateLimits(ctx: RequestContext, address: string, resolved: ResolvedOperation): Promise<GraphQLError | undefined> {
   if (resolved.operation.operation !== 'mutation') return undefined;
   const wait = await ctx.app.rateLimits.charge(attemptsOf(resolved), { reviewerId: ctx.viewer?.id ?? null, address });
   return wait === undefined ? undefined : rateLimited(wait);
@@ -84,7 +84,7 @@ export const rateLimitPlugin: ApolloServerPlugin<RequestContext> = {
  * @include is none. A logIn's email is read from its arguments. Variables that do not fit the
  * operation run nothing (execution refuses them before any resolver) and are charged nothing.
  */
-export function attemptsOf({ schema, document, operation, variables }: ResolvedOperation): Attempt[] {
+function attemptsOf({ schema, document, operation, variables }: ResolvedOperation): Attempt[] {
   const mutation = schema.getMutationType();
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced;
   if (!mutation || !coerced) return [];

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../observability/logger';
 
 /** Largest JSON body /graphql reads: the whole contract document is about 7 KB. */
-export const maxBodyBytes = 100 * 1024;
+const maxBodyBytes = 100 * 1024;
 
 /** express.json() for /graphql, up to maxBodyBytes. */
 export function jsonBody() {

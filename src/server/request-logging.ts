@@ -12,10 +12,8 @@ const quietRoutes = new Set(['/healthz', '/metrics']);
  * Every HTTP request gets a request id (see requestIdFrom), returned in x-request-id, and an
  * origin (originOf) whose logger puts it on every line. When the response ends: one access
  * line (method, path, status, duration, the operationName the client sent; never headers,
- * query strings or bodies) and a count in http_requests_total.
- *
- * Written here rather than with pino-http, which gives every request a child logger whatever
- * the level (see bench/README.md, B2). Here the child is made only when a line is written.
+ * query strings or bodies) and a count in http_requests_total. The request's child logger is
+ * made only when a line is written.
  */
 export function requestLogging(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {

@@ -2,10 +2,7 @@ import { CloseCode } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import type { LiveSocket } from './live-socket';
 
-/**
- * Marks a socket's ping answered: its pong listener, one function for every socket (see
- * bench/README.md, B4).
- */
+/** Marks a socket's ping answered: the pong listener of every socket, which finds the socket as `this`. */
 export function pongReceived(this: WebSocket): void {
   (this as LiveSocket).awaitingPong = false;
 }
@@ -32,9 +29,8 @@ export function keepSocketsAlive(sockets: ReadonlySet<LiveSocket>, keepAliveMs: 
 
 /**
  * Closes with 4408 a socket whose connection_init has not come within `waitMs` (from
- * `waitMs` to 1.25 x `waitMs` after it opened). It replaces graphql-ws's own timer per socket
- * (see bench/README.md, B4): here one sweep serves all, and a socket is known only until it
- * inits.
+ * `waitMs` to 1.25 x `waitMs` after it opened), in place of graphql-ws's own wait: one sweep
+ * serves all sockets, and a socket is known only until it inits.
  */
 export class InitialisationWatch {
   /** Sockets waiting for their connection_init, in the order they opened. */

@@ -76,7 +76,7 @@ export async function appendActivity(
   return rows;
 }
 
-export function toLoggedVerdict(verdict: VerdictState): LoggedVerdict {
+function toLoggedVerdict(verdict: VerdictState): LoggedVerdict {
   return {
     ...verdict,
     updatedAt: verdict.updatedAt.toISOString(),

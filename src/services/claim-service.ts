@@ -27,11 +27,14 @@ const submitClaimInput = z.object({
 
 const searchInput = optionalText(500);
 
+/** A claim as submitted, and the claims of its event that read like it, best match first. */
+interface SubmittedClaim {
+  claim: ClaimEntity;
+  similar: ClaimMatchModel[];
+}
+
 /** REVIEWER or above, on an open event. Returns the claim and the event's claims that read like it. */
-export async function submitClaim(
-  ctx: RequestContext,
-  input: SubmitClaimInput,
-): Promise<{ claim: ClaimEntity; similar: ClaimMatchModel[] }> {
+export async function submitClaim(ctx: RequestContext, input: SubmitClaimInput): Promise<SubmittedClaim> {
   const actor = requireStanding(ctx.viewer, Role.Reviewer);
   const eventId = decodeGlobalId(input.eventId, 'Event');
   const fields = parseInput(submitClaimInput, input);

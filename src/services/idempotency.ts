@@ -7,7 +7,7 @@ import { conflict } from '../domain/errors';
 import { Limits, parseInput, text } from '../domain/input-rules';
 
 /** What a create with an idempotency key needs: the key, and a fingerprint of its input. */
-export interface IdempotencyClaim {
+interface IdempotencyClaim {
   key: string;
   fingerprint: string;
 }

@@ -28,7 +28,7 @@ import { Role } from '../generated/schema-types';
 import { EventStatsModel, statsFrom } from './event-stats';
 
 /** A page of children of one parent: up to `limit + 1` rows after the cursor, in list order. */
-export interface ChildPageKey extends ChildPage {
+interface ChildPageKey extends ChildPage {
   parentId: string;
 }
 
@@ -153,8 +153,7 @@ export class Loaders {
  * statement (childPages), one statement per group.
  */
 function childPageLoader<T extends ObjectLiteral>(dataSource: DataSource, list: ChildList<T>, parentProperty: keyof T & string) {
-  // Not cached: a key is made of arrays and cursors, and building and hashing a string for each
-  // (40 per EventBoard) cost more than the rare page asked for twice, which is read once here.
+  // Not cached: a key is made of arrays and cursors; a page asked for twice in one batch is read once here.
   return new DataLoader<ChildPageKey, T[]>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
@@ -177,9 +176,8 @@ function childPageLoader<T extends ObjectLiteral>(dataSource: DataSource, list: 
 }
 
 /**
- * What a page asks for besides its parent: keys alike in this are read in one statement. Made
- * for every key of every list (40 per EventBoard), so built plainly: no part holds a space, and
- * a property list, shared by all the keys of one field, is joined once.
+ * What a page asks for besides its parent: keys alike in this are read in one statement. No
+ * part holds a space; a property list, shared by all the keys of one field, is joined once.
  */
 function pageArguments(key: ChildPageKey): string {
   return `${key.limit} ${key.after?.join(',') ?? '-'} ${key.stance ?? '-'} ${key.only ? joinedOnce(key.only) : '*'}`;

@@ -24,13 +24,13 @@ import { transact, type UnitOfWork } from './unit-of-work';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
 /** A membership after a change of its status, and how many unpublished verdicts that moved. */
-export interface MembershipChange {
+interface MembershipChange {
   membership: MembershipEntity;
   recomputedClaimCount: number;
 }
 
 /** A membership taken up with an invitation, and the reviewer as it now is (its role may have risen). */
-export interface JoinedMembership {
+interface JoinedMembership {
   membership: MembershipEntity;
   reviewer: ReviewerEntity;
 }

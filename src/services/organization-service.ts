@@ -11,13 +11,14 @@ import { requireRole } from '../domain/roles';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import { ListOrders } from './list-orders';
 import type { RequestContext } from './request-context';
+import type { Viewer } from './viewer';
 import { transact } from './unit-of-work';
 import { recomputeVotersVerdicts } from './trust-recompute';
 
 const organizationInput = z.object({ name: text(Limits.shortText), url: optionalHttpUrl });
 
 /** What setOrganizationVerified did. */
-export interface VerificationChange {
+interface VerificationChange {
   organization: OrganizationEntity;
   recomputedClaimCount: number;
 }
@@ -119,7 +120,7 @@ export async function organizationMemberships(
 }
 
 /** Whether the viewer may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members. */
-export async function administers(ctx: RequestContext, organizationId: string): Promise<boolean> {
+async function administers(ctx: RequestContext, organizationId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
   if (ctx.viewer.role === Role.Admin) return true;
   return ctx.loaders.viewerAdministers.load(organizationId);
@@ -136,9 +137,17 @@ export async function lockOrganization(
   return organization;
 }
 
-/** A membership as the viewer may see it: their own, or one of an organisation they administer (ADMINs: all); null otherwise. */
-export async function visibleMembership(ctx: RequestContext, membership: MembershipEntity | null): Promise<MembershipEntity | null> {
-  if (!membership || !ctx.viewer) return null;
-  if (membership.reviewerId === ctx.viewer.id || (await administers(ctx, membership.organizationId))) return membership;
+/**
+ * A membership as the viewer may see it: their own, or one of an organisation they administer
+ * (ADMINs: all); null otherwise. `looker` is the viewer, unless an anonymous request looks at
+ * the account it has just signed in to (see lookerAt).
+ */
+export async function visibleMembership(
+  ctx: RequestContext,
+  membership: MembershipEntity | null,
+  looker: Viewer | null = ctx.viewer,
+): Promise<MembershipEntity | null> {
+  if (!membership || !looker) return null;
+  if (membership.reviewerId === looker.id || (await administers(ctx, membership.organizationId))) return membership;
   return null;
 }

@@ -13,11 +13,7 @@ export interface ConnectionModel<T> extends PageModel<T> {
 }
 
 export const MAX_PAGE_SIZE = 100;
-/**
- * The activity log's largest page, ten times the other lists': a client catching up after hours
- * offline reads thousands of small entries, in fewer round trips and larger compressed pages
- * (see bench/README.md, B6).
- */
+/** The activity log's largest page, ten times the other lists': a client catching up after hours offline reads thousands of small entries. */
 export const MAX_LOG_PAGE_SIZE = 1000;
 
 /** One kind of list: its cursor kind, the shape of its sort key, the node's properties the key is read from, and how to read it. */

@@ -25,11 +25,6 @@ export interface RequestContext {
   /** New loaders, after a commit: nothing read before a change is served after it. */
   renewLoaders(): void;
   /**
-   * An anonymous request that signs up or logs in acts as that account from then on (its
-   * AuthPayload shows the account as its owner sees it); a signed-in request stays who it was.
-   */
-  signIn(viewer: Viewer): void;
-  /**
    * Lets go of the request's reviewer, loaders (and the rows they read) and logger, once its
    * work is done while its context is still held: graphql-ws keeps a subscription's context
    * while the subscription lasts, though it serves only to subscribe. Reading them after is an
@@ -51,8 +46,8 @@ export function createRequestContext(app: AppServices, viewer: Viewer | null, or
 
 /**
  * The logger is a getter of the class, not of the object: Apollo Server copies each request's
- * context with Object.assign, which would read an own getter and make the child logger that
- * newOrigin defers until a line is written.
+ * context with Object.assign, which reads own getters, and the child logger that newOrigin
+ * defers stays unmade until a line is written.
  */
 class Context implements RequestContext {
   private current: RequestState | undefined;
@@ -92,12 +87,6 @@ class Context implements RequestContext {
   renewLoaders(): void {
     const state = this.state;
     this.current = { ...state, loaders: new Loaders(state.app.dataSource, state.viewer) };
-  }
-
-  signIn(viewer: Viewer): void {
-    const state = this.state;
-    if (state.viewer) return;
-    this.current = { ...state, viewer, loaders: new Loaders(state.app.dataSource, viewer) };
   }
 
   end(): void {

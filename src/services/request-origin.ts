@@ -9,10 +9,7 @@ export interface RequestOrigin {
   log: Logger;
 }
 
-/**
- * A fresh request id, and a child of `logger` that puts it on every line, made when first
- * used: most requests write no line, and a child logger costs its bindings' redaction.
- */
+/** A fresh request id, and a child of `logger` that puts it on every line, made when first used. */
 export function newOrigin(logger: Logger, requestId: string = randomUUID()): RequestOrigin {
   let log: Logger | undefined;
   return {

@@ -15,14 +15,14 @@ import { fileRequest, joinWithInvitation } from './membership-service';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import type { RequestContext } from './request-context';
 import { transact } from './unit-of-work';
-import { unsuspendedViewer, type Viewer } from './viewer';
+import { lookerAt, unsuspendedViewer, type Viewer } from './viewer';
 import { recomputeVotersVerdicts } from './trust-recompute';
 import { reviewerWithStanding } from '../db/statements/vote-path';
 
-export interface AuthResult {
+/** An account signed in to: its reviewer as a viewer, and the bearer token that names it. */
+interface Session {
+  viewer: Viewer;
   token: string;
-  /** The signed-in reviewer, who is the viewer for the rest of the operation. */
-  reviewer: Viewer;
 }
 
 /** The advisory lock that sign-ups and role changes take, one at a time: the first ADMIN, the last ADMIN. */
@@ -43,7 +43,7 @@ const signUpInput = z.object({
  * Without a code, an `organization` that names an existing organisation files a request to
  * join it; one that names nothing grants and creates nothing. CONFLICT when the email is taken.
  */
-export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthResult> {
+export async function signUp(ctx: RequestContext, input: SignUpInput): Promise<Session> {
   const fields = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(fields.password);
   const reviewer = await transact(ctx, async (tx, unit) => {
@@ -80,7 +80,7 @@ async function organizationNamed(tx: EntityManager, name: string): Promise<Organ
 }
 
 /** UNAUTHENTICATED for a wrong email or password, alike, in the same time. */
-export async function logIn(ctx: RequestContext, input: LogInInput): Promise<AuthResult> {
+export async function logIn(ctx: RequestContext, input: LogInInput): Promise<Session> {
   const email = String(input.email).trim();
   // PostgreSQL text cannot hold a NUL, so no account's email has one: nobody to look up.
   const found = email.includes('\u0000')
@@ -98,11 +98,9 @@ export async function logIn(ctx: RequestContext, input: LogInInput): Promise<Aut
   return signedIn(ctx, reviewer);
 }
 
-/** The account's token; the request acts as the account from now on, if it was anonymous. */
-async function signedIn(ctx: RequestContext, reviewer: Viewer): Promise<AuthResult> {
-  const token = await ctx.app.tokens.issue(reviewer.id);
-  ctx.signIn(reviewer);
-  return { token, reviewer };
+/** A session of the account, with a token issued for it. */
+async function signedIn(ctx: RequestContext, viewer: Viewer): Promise<Session> {
+  return { viewer, token: await ctx.app.tokens.issue(viewer.id) };
 }
 
 /**
@@ -155,5 +153,6 @@ async function readReviewer(tx: EntityManager, reviewerId: string): Promise<Revi
 
 /** A reviewer's email is shown to the reviewer and to admins only. */
 export function visibleEmail(ctx: RequestContext, reviewer: ReviewerEntity): string | null {
-  return ctx.viewer && (ctx.viewer.id === reviewer.id || ctx.viewer.role === Role.Admin) ? reviewer.email : null;
+  const looker = lookerAt(ctx.viewer, reviewer);
+  return looker && (looker.id === reviewer.id || looker.role === Role.Admin) ? reviewer.email : null;
 }

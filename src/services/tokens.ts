@@ -35,14 +35,13 @@ const expired = () => unauthenticated('The token has expired; sign in again');
  * clock their lifetimes are measured on, in milliseconds since the epoch (default `Date.now`).
  */
 export function createTokenIssuer(config: Config, now: () => number = Date.now): TokenIssuer {
-  // Imported once: given the raw secret, jose imports it into Web Crypto on every sign and verify.
+  // The signing key, imported into Web Crypto once for every sign and verify.
   const key = crypto.subtle.importKey('raw', new TextEncoder().encode(signingSecret(config)), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
     'verify',
   ]);
-  // Tokens whose signature was checked, by their whole text: a client sends the same token with
-  // every request (see bench/README.md, B2). Only the exact bytes that were checked hit;
-  // expiry is still checked on every use.
+  // Tokens whose signature was checked, by their whole text: only the exact bytes that were
+  // checked hit; expiry is still checked on every use.
   const verified = new LRUCache<string, VerifiedToken>({ max: verifiedTokensKept });
   return {
     async issue(reviewerId) {

@@ -8,7 +8,7 @@ import { policyOf } from './event-service';
 import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';
 
 /** A change of who may vote, as the log of every verdict it moves records it. */
-export interface TrustChange {
+interface TrustChange {
   at: Date;
   actorId: string;
   /** Activity.reason of each VERDICT_CHANGED entry: public, so it names no reviewer. */

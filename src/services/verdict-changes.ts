@@ -9,10 +9,10 @@ import type { ConsensusPolicy } from '../domain/policy';
 import type { NewActivity } from './activity-log';
 
 /** What a verdict change sets; version and updatedAt follow from it. */
-export type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
+type VerdictTarget = Omit<VerdictState, 'version' | 'updatedAt'>;
 
 /** A change that may move verdicts: when, by whom, the log it appends to, and why, when the system knows. */
-export interface VerdictChangeContext {
+interface VerdictChangeContext {
   at: Date;
   actorId: string | null;
   log: NewActivity[];
@@ -21,7 +21,7 @@ export interface VerdictChangeContext {
 }
 
 /** A locked claim and the verdict the rule (or an editor) gives it. */
-export interface VerdictMove {
+interface VerdictMove {
   claim: ClaimEntity;
   target: VerdictTarget;
 }
@@ -37,9 +37,9 @@ export async function changeVerdict(tx: EntityManager, claim: ClaimEntity, targe
 
 /**
  * changeVerdict for many locked claims at once: every changed verdict is stored in one
- * statement, and their duplicates are locked in the same one, however many claims move (a
- * suspension may move thousands; see bench/README.md, B8). Returns the claims whose verdict
- * changed, duplicates included, each with one VERDICT_CHANGED entry in `change.log`.
+ * statement, and their duplicates are locked in the same one, however many claims move.
+ * Returns the claims whose verdict changed, duplicates included, each with one VERDICT_CHANGED
+ * entry in `change.log`.
  */
 export async function changeVerdicts(tx: EntityManager, moves: readonly VerdictMove[], change: VerdictChangeContext): Promise<ClaimEntity[]> {
   const changed = moves.flatMap(({ claim, target }) => {
@@ -77,7 +77,7 @@ export async function ruleVerdict(
 }
 
 /** A stored vote as the rule sees it, with who cast it. */
-export interface VoterBallot extends Ballot {
+interface VoterBallot extends Ballot {
   voterId: string;
 }
 

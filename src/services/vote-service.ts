@@ -23,7 +23,7 @@ const castVoteInput = z.object({
   evidenceIds: z.array(z.string()).max(50, 'must list at most 50 items').nullish(),
 });
 
-/** A reviewer's vote as cast, and its claim with the verdict recomputed from it. */
+/** What casting a vote did: the reviewer's vote as it now stands, and its claim with the verdict recomputed from all its votes. */
 export interface VoteCast {
   vote: VoteEntity;
   claim: ClaimEntity;

@@ -172,6 +172,31 @@ test('a reviewer\'s email is shown to the reviewer and to admins only', async ()
   expect(await emailsSeenBy(world.anonymous)).toEqual({ viewer: null, claim: { submittedBy: null }, node: null });
 });
 
+test('an anonymous sign-up shows the new account as its owner sees it, and the rest of the document stays anonymous', async () => {
+  const world = await World.create(server.url);
+  const organizationId = await world.organization('Vlast.kz');
+  const signUpAs = async (document: string) => {
+    const email = `known-${randomBytes(6).toString('hex')}@example.org`;
+    const invitationCode = await world.invite(organizationId, email, 'REVIEWER', world.admin, { orgAdmin: true });
+    const input = { email, password: 'correct horse battery', displayName: 'Desk lead', invitationCode };
+    return { email, response: await world.anonymous.query(document, { input, organizationId }) };
+  };
+
+  const seen = await signUpAs(/* GraphQL */ `
+    mutation SignUpAndRead($input: SignUpInput!) { signUp(input: $input) { reviewer { email membership { status orgAdmin } } } }
+  `);
+  expect(ok(seen.response).signUp).toEqual({ reviewer: { email: seen.email, membership: { status: 'ACTIVE', orgAdmin: true } } });
+
+  // The token goes to the client: the document's next field is not the new account's, though it administers the organisation.
+  const { response } = await signUpAs(/* GraphQL */ `
+    mutation SignUpAndInvite($input: SignUpInput!, $organizationId: ID!) {
+      signUp(input: $input) { token }
+      inviteMember(input: { organizationId: $organizationId, email: "next@example.org" }) { invitation { email } }
+    }
+  `);
+  expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+});
+
 test('viewer is null for an anonymous client, without an error', async () => {
   const world = await World.create(server.url);
   const response = await world.anonymous.op('Viewer');

@@ -8,7 +8,10 @@ import { countsTowardVerdict } from '../../domain/trust';
 export const evidenceVoteResolvers: Resolvers = {
   Mutation: {
     addEvidence: async (_, { input }, ctx) => ({ evidence: await addEvidence(ctx, input) }),
-    castVote: (_, { input }, ctx) => castVote(ctx, input),
+    castVote: async (_, { input }, ctx) => {
+      const { vote, claim } = await castVote(ctx, input);
+      return { vote, claim };
+    },
     retractVote: async (_, { input }, ctx) => ({ claim: await retractVote(ctx, input) }),
   },
   Evidence: {

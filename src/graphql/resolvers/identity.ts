@@ -6,8 +6,7 @@ import type { RequestContext } from '../../services/request-context';
  * authoritarian crisis who judged what is dangerous knowledge.
  */
 export function reviewerFor(ctx: RequestContext, reviewerId: string | null): Promise<ReviewerEntity | null> | null {
-  // Not async: an anonymous reader's null is returned as it is, not as a promise for the
-  // executor to wait on, one per vote of an EventBoard (see bench/README.md, B1).
+  // Not async: an anonymous reader's null is returned as it is, not as a promise.
   if (!ctx.viewer || !reviewerId) return null;
   return ctx.loaders.reviewer.load(reviewerId);
 }

@@ -30,10 +30,7 @@ const typeOf = new Map<unknown, keyof typeof loaderOf>([
   [MembershipEntity, 'Membership'],
 ]);
 
-/**
- * graphql-scalars' DateTime, answering with the ISO text rather than a Date: the same JSON, but
- * JSON.stringify no longer calls toJSON on every date of an answer (see bench/README.md, B1).
- */
+/** graphql-scalars' DateTime, serialised to the ISO text itself rather than to a Date: the same JSON. */
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   // toISOString throws for an invalid Date, as graphql-scalars' own check would.

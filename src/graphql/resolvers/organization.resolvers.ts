@@ -15,6 +15,7 @@ import {
   setOrganizationVerified,
   visibleMembership,
 } from '../../services/organization-service';
+import { lookerAt } from '../../services/viewer';
 import { reviewerFor } from './identity';
 
 export const organizationResolvers: Resolvers = {
@@ -58,6 +59,9 @@ export const organizationResolvers: Resolvers = {
   },
   Reviewer: {
     organization: async (reviewer, _, ctx) => (await ctx.loaders.activeOrganization.load(reviewer.id))?.name ?? null,
-    membership: async (reviewer, _, ctx) => (ctx.viewer ? visibleMembership(ctx, await ctx.loaders.currentMembership.load(reviewer.id)) : null),
+    membership: async (reviewer, _, ctx) => {
+      const looker = lookerAt(ctx.viewer, reviewer);
+      return looker && visibleMembership(ctx, await ctx.loaders.currentMembership.load(reviewer.id), looker);
+    },
   },
 };

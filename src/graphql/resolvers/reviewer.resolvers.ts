@@ -8,12 +8,12 @@ export const reviewerResolvers: Resolvers = {
   },
   Mutation: {
     signUp: async (_, { input }, ctx) => {
-      const { token, reviewer } = await signUp(ctx, input);
-      return { token, reviewer };
+      const { viewer, token } = await signUp(ctx, input);
+      return { token, reviewer: viewer };
     },
     logIn: async (_, { input }, ctx) => {
-      const { token, reviewer } = await logIn(ctx, input);
-      return { token, reviewer };
+      const { viewer, token } = await logIn(ctx, input);
+      return { token, reviewer: viewer };
     },
     setReviewerRole: async (_, { input }, ctx) => ({ reviewer: await setReviewerRole(ctx, input) }),
   },

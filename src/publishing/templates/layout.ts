@@ -3,7 +3,7 @@ import { paths, publicUrl, Site } from './site';
 import { stylesheetPath } from './stylesheet';
 import { jsonForScript } from './format';
 
-export interface PageParts {
+interface PageParts {
   title: string;
   /** The language of the page's content (a claim's language); the site's own words are English. */
   lang?: string | null;
