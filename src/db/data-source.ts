@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource, Logger, MigrationExecutor } from 'typeorm';
+import { DataSource, DataSourceOptions, Logger, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
 import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
@@ -36,21 +36,40 @@ class StatementCounter implements Logger {
   log() {}
 }
 
+/** TypeORM's DataSource, with how the hand-written statements of src/db/statements are sent on it. */
+export class ProjectDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    /**
+     * Whether they go as named prepared statements (statementName). Not on PGlite: it has one
+     * session behind all its socket connections, so a statement prepared on one connection
+     * already exists for the next (or for a new one after the pool dropped an idle one), which
+     * pg does not know (42P05, duplicate prepared statement).
+     */
+    readonly namedStatements: boolean,
+  ) {
+    super(options);
+  }
+}
+
 /** The one DataSource of a server: the pg driver, on PostgreSQL or on embedded PGlite alike. */
-export function createDataSource(url: string, poolSize: number): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url,
-    entities,
-    migrations,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    migrationsRun: false,
-    poolSize,
-    logging: ['query'],
-    logger: new StatementCounter(),
-    extra: { connectionTimeoutMillis: 10_000, application_name: 'verification-backend', types: projectTypes },
-  });
+export function createDataSource(url: string, options: { poolSize: number; namedStatements: boolean }): ProjectDataSource {
+  return new ProjectDataSource(
+    {
+      type: 'postgres',
+      url,
+      entities,
+      migrations,
+      migrationsTableName: 'migrations',
+      synchronize: false,
+      migrationsRun: false,
+      poolSize: options.poolSize,
+      logging: ['query'],
+      logger: new StatementCounter(),
+      extra: { connectionTimeoutMillis: 10_000, application_name: 'verification-backend', types: projectTypes },
+    },
+    options.namedStatements,
+  );
 }
 
 /**

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { createDataSource, migrate } from './data-source';
 import { startEmbeddedDatabase } from './embedded';
-import { prepareStatements } from './statements/named-statements';
 
 export interface Database {
   dataSource: DataSource;
@@ -26,8 +25,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     ? undefined
     : await startEmbeddedDatabase({ dataDir: config.dataDir, maxConnections: poolSize.pglite + 2 });
   const kind = embedded ? 'pglite' : 'postgresql';
-  const dataSource = createDataSource(embedded?.url ?? config.databaseUrl!, poolSize[kind]);
-  if (kind === 'postgresql') prepareStatements(dataSource);
+  const dataSource = createDataSource(embedded?.url ?? config.databaseUrl!, { poolSize: poolSize[kind], namedStatements: kind === 'postgresql' });
   try {
     await dataSource.initialize();
     await migrate(dataSource);

@@ -7,7 +7,7 @@ const parseInt8 = (value: string) => Number(value);
  * How pg types this project's values, given to the project's own pool as pg's `types` option
  * (pg's global parsers stay as they are): count(*) and bigint log positions arrive as numbers
  * (every value here is far below 2^53), and timestamptz in PostgreSQL's usual text
- * ("2026-11-25 01:19:02.123+00") is read digit by digit (see bench/README.md, B1). Any other
+ * ("2026-11-25 01:19:02.123+00") is read digit by digit. Any other
  * form (an offset with minutes, more than 3 decimals, BC, infinity) goes to pg's own parser.
  */
 export const projectTypes = {

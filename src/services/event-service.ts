@@ -19,8 +19,6 @@ import { requireRole } from '../domain/roles';
 import { createLogHead } from '../db/statements/event-log';
 import { appendActivity, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
-import { eventsFilter } from '../db/statements/list-filters';
-import { descendingPage } from '../db/statements/list-page';
 import { ListOrders } from './list-orders';
 import { ConnectionModel, pageRequest, toConnection } from './pagination';
 import type { RequestContext } from './request-context';
@@ -137,6 +135,15 @@ export async function listEvents(
 ): Promise<ConnectionModel<BreakingEventEntity>> {
   const order = ListOrders.eventsNewest;
   const request = pageRequest(order, args.first, args.after);
-  const { rows, count } = await descendingPage(ctx.app.dataSource, BreakingEventEntity, eventsFilter(args.status ?? null), 'createdAt', request);
-  return toConnection(order, rows, request, count);
+  const status = args.status ?? null;
+  const listed = () => {
+    const query = ctx.app.dataSource.getRepository(BreakingEventEntity).createQueryBuilder('e');
+    return status === null ? query : query.where('e.status = :status', { status });
+  };
+  const page = listed().orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').limit(request.limit + 1);
+  if (request.after) {
+    const [createdAt, id] = request.after;
+    page.andWhere('(e.createdAt, e.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id });
+  }
+  return toConnection(order, await page.getMany(), request, () => listed().getCount());
 }

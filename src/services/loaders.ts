@@ -1,30 +1,16 @@
 import DataLoader from 'dataloader';
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import {
-  activeOrganizations,
-  administeredOrganizations,
-  ChildList,
-  ChildLists,
-  ChildPage,
-  childPages,
-  Counted,
-  countsByKey,
-  currentMemberships,
-  entitiesById,
-  evidenceOfVotes,
-  verdictCounts,
-  voterStandings,
-  votesOfReviewer,
-} from '../db/statements/board-reads';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { ChildList, ChildLists, ChildPage, childPages, Counted, countsByKey, entitiesById, verdictCounts } from '../db/statements/board-reads';
 import { committedLogHeads } from '../db/statements/event-log';
-import type { ActivityEntity } from '../entities/activity.entity';
+import { suspendedSql } from '../db/statements/vote-path';
+import { ActivityEntity } from '../entities/activity.entity';
 import { BreakingEventEntity } from '../entities/breaking-event.entity';
 import { ClaimEntity } from '../entities/claim.entity';
 import { EvidenceEntity } from '../entities/evidence.entity';
 import { MembershipEntity, OrganizationEntity } from '../entities/organization.entity';
 import { ReviewerEntity } from '../entities/reviewer.entity';
-import { VoteEntity } from '../entities/vote.entity';
-import { Role } from '../generated/schema-types';
+import { VoteEntity, VoteEvidenceEntity } from '../entities/vote.entity';
+import { ActivityType, MembershipStatus, Role } from '../generated/schema-types';
 import { EventStatsModel, statsFrom } from './event-stats';
 
 /** A page of children of one parent: up to `limit + 1` rows after the cursor, in list order. */
@@ -55,12 +41,24 @@ export class Loaders {
   get membership() { return this.once('membership', () => this.byId(MembershipEntity)); }
 
   /** ACTIVE members per organisation. */
-  get memberCount() { return this.once('memberCount', () => this.countOf(Counted.activeMembers)); }
+  get memberCount() {
+    return this.once('memberCount', () => keyedCount(this.dataSource, MembershipEntity, 'organizationId', { status: MembershipStatus.Active }));
+  }
 
   /** The organisation in which each reviewer is an ACTIVE member, if any. */
   get activeOrganization() {
     return this.once('activeOrganization', () => new DataLoader<string, OrganizationEntity | null>(async (reviewerIds) => {
-      const found = await activeOrganizations(this.dataSource, reviewerIds);
+      const { entities, raw } = await this.dataSource
+        .getRepository(OrganizationEntity)
+        .createQueryBuilder('o')
+        .innerJoin(MembershipEntity, 'm', 'm.organizationId = o.id')
+        .addSelect('m.reviewerId', 'reviewerId')
+        .addSelect('m.organizationId', 'organizationId')
+        .where('m.reviewerId IN (:...reviewerIds)', { reviewerIds })
+        .andWhere('m.status = :active', { active: MembershipStatus.Active })
+        .getRawAndEntities<{ reviewerId: string; organizationId: string }>();
+      const organizations = new Map(entities.map((organization) => [organization.id, organization]));
+      const found = new Map(raw.map((row) => [row.reviewerId, organizations.get(row.organizationId)!]));
       return reviewerIds.map((reviewerId) => found.get(reviewerId) ?? null);
     }));
   }
@@ -68,7 +66,16 @@ export class Loaders {
   /** Each reviewer's current membership: a SUSPENDED one first, then the ACTIVE one, then the newest REQUESTED. */
   get currentMembership() {
     return this.once('currentMembership', () => new DataLoader<string, MembershipEntity | null>(async (reviewerIds) => {
-      const memberships = await currentMemberships(this.dataSource, reviewerIds);
+      const memberships = await this.dataSource
+        .getRepository(MembershipEntity)
+        .createQueryBuilder('m')
+        .where('m.reviewerId IN (:...reviewerIds)', { reviewerIds })
+        .andWhere('m.status <> :declined', { declined: MembershipStatus.Declined })
+        .orderBy('array_position(ARRAY[:...first]::text[], m.status)')
+        .addOrderBy('m.updatedAt', 'DESC')
+        .addOrderBy('m.id')
+        .setParameter('first', [MembershipStatus.Suspended, MembershipStatus.Active, MembershipStatus.Requested])
+        .getMany();
       return reviewerIds.map((reviewerId) => memberships.find((membership) => membership.reviewerId === reviewerId) ?? null);
     }));
   }
@@ -76,7 +83,14 @@ export class Loaders {
   /** Each reviewer's role and whether any membership of theirs is SUSPENDED: what decides whether their votes count. */
   get voterStanding() {
     return this.once('voterStanding', () => new DataLoader<string, { role: Role; suspended: boolean }>(async (reviewerIds) => {
-      const rows = await voterStandings(this.dataSource, reviewerIds);
+      const rows = await this.dataSource
+        .getRepository(ReviewerEntity)
+        .createQueryBuilder('r')
+        .select('r.id', 'id')
+        .addSelect('r.role', 'role')
+        .addSelect(suspendedSql('r.id'), 'suspended')
+        .where('r.id IN (:...reviewerIds)', { reviewerIds })
+        .getRawMany<{ id: string; role: Role; suspended: boolean }>();
       return reviewerIds.map((id) => rows.find((row) => row.id === id) ?? { role: Role.Observer, suspended: false });
     }));
   }
@@ -85,7 +99,11 @@ export class Loaders {
   get viewerAdministers() {
     return this.once('viewerAdministers', () => new DataLoader<string, boolean>(async (organizationIds) => {
       if (!this.viewer) return organizationIds.map(() => false);
-      const administered = await administeredOrganizations(this.dataSource, this.viewer.id, organizationIds);
+      const memberships = await this.dataSource.getRepository(MembershipEntity).find({
+        select: { organizationId: true },
+        where: { reviewerId: this.viewer.id, organizationId: In([...organizationIds]), status: MembershipStatus.Active, orgAdmin: true },
+      });
+      const administered = new Set(memberships.map((membership) => membership.organizationId));
       return organizationIds.map((organizationId) => administered.has(organizationId));
     }));
   }
@@ -98,15 +116,27 @@ export class Loaders {
 
   get voteEvidence() {
     return this.once('voteEvidence', () => new DataLoader<string, EvidenceEntity[]>(async (voteIds) => {
-      const byVote = await evidenceOfVotes(this.dataSource, voteIds);
-      return voteIds.map((voteId) => byVote.get(voteId) ?? []);
+      const { entities, raw } = await this.dataSource
+        .getRepository(EvidenceEntity)
+        .createQueryBuilder('e')
+        .innerJoin(VoteEvidenceEntity, 'l', 'l.evidenceId = e.id')
+        .addSelect('l.voteId', 'voteId')
+        .addSelect('l.evidenceId', 'evidenceId')
+        .where('l.voteId IN (:...voteIds)', { voteIds })
+        .orderBy('e.createdAt')
+        .addOrderBy('e.id')
+        .getRawAndEntities<{ voteId: string; evidenceId: string }>();
+      const evidence = new Map(entities.map((item) => [item.id, item]));
+      const byVote = new Map<string, EvidenceEntity[]>(voteIds.map((voteId) => [voteId, []]));
+      for (const row of raw) byVote.get(row.voteId)!.push(evidence.get(row.evidenceId)!);
+      return voteIds.map((voteId) => byVote.get(voteId)!);
     }));
   }
 
   get viewerVote() {
     return this.once('viewerVote', () => new DataLoader<string, VoteEntity | null>(async (claimIds) => {
       if (!this.viewer) return claimIds.map(() => null);
-      const votes = await votesOfReviewer(this.dataSource, this.viewer.id, claimIds);
+      const votes = await this.dataSource.getRepository(VoteEntity).findBy({ reviewerId: this.viewer.id, claimId: In([...claimIds]) });
       return claimIds.map((claimId) => votes.find((vote) => vote.claimId === claimId) ?? null);
     }));
   }
@@ -120,7 +150,9 @@ export class Loaders {
     }));
   }
 
-  get historyCount() { return this.once('historyCount', () => this.countOf(Counted.verdictChanges)); }
+  get historyCount() {
+    return this.once('historyCount', () => keyedCount(this.dataSource, ActivityEntity, 'claimId', { type: ActivityType.VerdictChanged }));
+  }
 
   get eventStats() {
     return this.once('eventStats', () => new DataLoader<string, EventStatsModel>(async (eventIds) => {
@@ -146,6 +178,22 @@ export class Loaders {
       return keys.map((key) => counts.get(key) ?? 0);
     });
   }
+}
+
+/** Rows of `entity` per value of its `key` property that also have the `where` values; 0 for a key with none. */
+function keyedCount<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, key: keyof T & string, where: Partial<Record<keyof T, unknown>>) {
+  return new DataLoader<string, number>(async (keys) => {
+    const query = dataSource
+      .getRepository(entity)
+      .createQueryBuilder('x')
+      .select(`x.${key}`, 'key')
+      .addSelect('count(*)', 'count')
+      .where(`x.${key} IN (:...keys)`, { keys })
+      .groupBy(`x.${key}`);
+    for (const [property, value] of Object.entries(where)) query.andWhere(`x.${property} = :${property}`, { [property]: value });
+    const counts = new Map((await query.getRawMany<{ key: string; count: number }>()).map((row) => [row.key, row.count]));
+    return keys.map((k) => counts.get(k) ?? 0);
+  });
 }
 
 /**

@@ -1,19 +1,16 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ActivityEntity } from '../../entities/activity.entity';
 import { EvidenceEntity } from '../../entities/evidence.entity';
-import { MembershipEntity, OrganizationEntity } from '../../entities/organization.entity';
 import { VoteEntity } from '../../entities/vote.entity';
-import { ActivityType, MembershipStatus, type Role, type VerdictStatus } from '../../generated/schema-types';
+import { ActivityType, type VerdictStatus } from '../../generated/schema-types';
 import { sqlParameters } from './sql-parameters';
 import { entityRows } from './entity-rows';
 import { queryRows } from './rows';
-import { suspendedSql } from './vote-path';
 
 /**
- * The reads behind the request's DataLoaders, written by hand: an EventBoard runs one of each
- * per field for all its claims at once, and TypeORM's query builder, building its SQL anew and
- * mapping every row generically, was about a sixth of an EventBoard's CPU (bench B1). Each takes
- * a batch of keys and answers for all of them in one statement; entities are read through their
+ * The EventBoard's reads behind the request's DataLoaders, written by hand: an entity by id, a
+ * claim's children in pages, keyed counts, verdict counts. Each takes a
+ * batch of keys and answers for all of them in one statement; entities are read through their
  * metadata (entity-rows.ts), so their column lists cannot drift.
  */
 
@@ -25,9 +22,6 @@ export function entitiesById<T extends ObjectLiteral>(dataSource: DataSource, en
 
 /** What a keyed count counts. */
 export const Counted = {
-  /** ACTIVE members per organisation id. */
-  activeMembers: `SELECT organization_id::text AS key, count(*) AS count FROM memberships
-                   WHERE organization_id = ANY($1::uuid[]) AND status = '${MembershipStatus.Active}' GROUP BY organization_id`,
   /** Evidence per `claimId` or `claimId:STANCE`. */
   evidence: `SELECT k AS key, (SELECT count(*) FROM evidence e
                                 WHERE e.claim_id = split_part(k, ':', 1)::uuid
@@ -35,94 +29,12 @@ export const Counted = {
                FROM unnest($1::text[]) AS k`,
   /** Votes per claim id. */
   votes: `SELECT claim_id::text AS key, count(*) AS count FROM votes WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`,
-  /** VERDICT_CHANGED entries per claim id. */
-  verdictChanges: `SELECT claim_id::text AS key, count(*) AS count FROM activity
-                    WHERE claim_id = ANY($1::uuid[]) AND type = '${ActivityType.VerdictChanged}' GROUP BY claim_id`,
 } as const;
 
 /** Counts per key; a key with nothing counted is absent. */
 export async function countsByKey(dataSource: DataSource, counted: (typeof Counted)[keyof typeof Counted], keys: readonly string[]): Promise<Map<string, number>> {
   const rows = await queryRows<{ key: string; count: number }>(dataSource.manager, counted, [keys]);
   return new Map(rows.map((row) => [row.key, row.count]));
-}
-
-/** The organisation in which each reviewer is an ACTIVE member, for those who are one. */
-export async function activeOrganizations(dataSource: DataSource, reviewerIds: readonly string[]): Promise<Map<string, OrganizationEntity>> {
-  const organizations = entityRows(dataSource, OrganizationEntity);
-  const rows = await queryRows<ObjectLiteral>(
-    dataSource.manager,
-    `SELECT m.reviewer_id AS "reviewerId", ${organizations.columns('x', { prefix: 'organization' })}
-       FROM memberships m JOIN "${organizations.table}" x ON x.id = m.organization_id
-      WHERE m.reviewer_id = ANY($1::uuid[]) AND m.status = '${MembershipStatus.Active}'`,
-    [reviewerIds],
-  );
-  const byReviewer = new Map<string, OrganizationEntity>();
-  organizations.hydrate(rows, 'organization').forEach((organization, i) => {
-    const reviewerId = rows[i].reviewerId as string;
-    if (!byReviewer.has(reviewerId)) byReviewer.set(reviewerId, organization);
-  });
-  return byReviewer;
-}
-
-/** Reviewers' memberships other than DECLINED, each reviewer's SUSPENDED first, then ACTIVE, then the newest REQUESTED. */
-export function currentMemberships(dataSource: DataSource, reviewerIds: readonly string[]): Promise<MembershipEntity[]> {
-  const memberships = entityRows(dataSource, MembershipEntity);
-  return hydrated(
-    dataSource,
-    memberships,
-    `SELECT ${memberships.columns('x')} FROM "${memberships.table}" x
-      WHERE x.reviewer_id = ANY($1::uuid[]) AND x.status <> '${MembershipStatus.Declined}'
-      ORDER BY array_position(ARRAY['${MembershipStatus.Suspended}', '${MembershipStatus.Active}', '${MembershipStatus.Requested}'], x.status),
-               x.updated_at DESC, x.id`,
-    [reviewerIds],
-  );
-}
-
-/** Reviewers' roles and whether any membership of theirs is SUSPENDED: what decides whether their votes count. */
-export function voterStandings(dataSource: DataSource, reviewerIds: readonly string[]): Promise<{ id: string; role: Role; suspended: boolean }[]> {
-  return queryRows(dataSource.manager, `SELECT r.id, r.role, ${suspendedSql('r.id')} AS suspended FROM reviewers r WHERE r.id = ANY($1::uuid[])`, [
-    reviewerIds,
-  ]);
-}
-
-/** Of the given organisations, those the reviewer administers (an ACTIVE orgAdmin membership). */
-export async function administeredOrganizations(dataSource: DataSource, reviewerId: string, organizationIds: readonly string[]): Promise<Set<string>> {
-  const rows = await queryRows<{ organizationId: string }>(
-    dataSource.manager,
-    `SELECT organization_id AS "organizationId" FROM memberships
-      WHERE reviewer_id = $1 AND organization_id = ANY($2::uuid[]) AND status = '${MembershipStatus.Active}' AND org_admin`,
-    [reviewerId, organizationIds],
-  );
-  return new Set(rows.map((row) => row.organizationId));
-}
-
-/** The evidence each vote cites, per vote id, in evidence order. */
-export async function evidenceOfVotes(dataSource: DataSource, voteIds: readonly string[]): Promise<Map<string, EvidenceEntity[]>> {
-  const evidence = entityRows(dataSource, EvidenceEntity);
-  const rows = await queryRows<ObjectLiteral>(
-    dataSource.manager,
-    `SELECT l.vote_id AS "voteId", ${evidence.columns('x', { prefix: 'evidence' })}
-       FROM vote_evidence l JOIN "${evidence.table}" x ON x.id = l.evidence_id
-      WHERE l.vote_id = ANY($1::uuid[]) ORDER BY x.created_at, x.id`,
-    [voteIds],
-  );
-  const byVote = new Map<string, EvidenceEntity[]>();
-  evidence.hydrate(rows, 'evidence').forEach((item, i) => {
-    const voteId = rows[i].voteId as string;
-    let cited = byVote.get(voteId);
-    if (!cited) byVote.set(voteId, (cited = []));
-    cited.push(item);
-  });
-  return byVote;
-}
-
-/** A reviewer's votes on the given claims. */
-export function votesOfReviewer(dataSource: DataSource, reviewerId: string, claimIds: readonly string[]): Promise<VoteEntity[]> {
-  const votes = entityRows(dataSource, VoteEntity);
-  return hydrated(dataSource, votes, `SELECT ${votes.columns('x')} FROM "${votes.table}" x WHERE x.claim_id = ANY($1::uuid[]) AND x.reviewer_id = $2`, [
-    claimIds,
-    reviewerId,
-  ]);
 }
 
 /** Claims per event and verdict status. */

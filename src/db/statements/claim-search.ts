@@ -1,8 +1,8 @@
 import type { ListFilter } from './list-page';
 
 /*
- * A search's condition and rank over a list of claims: part of list-page's statement (bench B1),
- * with pg_trgm's operators and a rank expression TypeORM's builder has no words for.
+ * A search's condition and rank over a list of claims: part of list-page's statement, with
+ * pg_trgm's operators and a rank expression TypeORM's builder has no words for.
  */
 
 /**

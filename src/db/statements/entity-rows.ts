@@ -2,10 +2,9 @@ import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from '
 
 /**
  * An entity read with plain SQL: TypeORM's metadata names the columns once, pg's type parsers
- * type the values, and each row becomes an instance of the entity's class. The read paths
- * (loaders, lists) use it instead of TypeORM's query builder, which built its SQL anew for
- * every statement and mapped every row through its generic transformer: about a sixth of an
- * EventBoard's CPU in bench B1.
+ * type the values, and each row becomes an instance of the entity's class. Only the
+ * hand-written statements use it (the EventBoard's reads, the claims list, the vote path);
+ * every other read is TypeORM's own.
  */
 export interface EntityRows<T> {
   table: string;

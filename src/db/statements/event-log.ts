@@ -3,9 +3,8 @@ import type { LoggedVerdict } from '../../entities/activity.entity';
 import { queryRows } from './rows';
 
 /**
- * The statements of an event's activity log head (event_log_heads, which has no entity: it is
- * only ever locked and moved by these statements), written by hand because an append runs in
- * every vote while the head's row lock is held (bench B2).
+ * An event's activity log head (event_log_heads, which has no entity: only these functions touch
+ * it). The append, which a vote runs under the head's row lock, is written by hand.
  */
 
 /** The NOTIFY channel: payload `<eventId>:<position>`, sent inside the writing transaction. */
@@ -53,21 +52,22 @@ export async function appendEntries(tx: EntityManager, eventId: string, entries:
 
 /** Starts an event's log at position 0; in the transaction that creates the event. */
 export async function createLogHead(tx: EntityManager, eventId: string): Promise<void> {
-  await queryRows(tx, 'INSERT INTO event_log_heads (event_id, position) VALUES ($1, 0)', [eventId]);
+  await tx.createQueryBuilder().insert().into('event_log_heads').values({ event_id: eventId, position: 0 }).execute();
 }
 
 /** The last position of the event's log that has committed; 0 for an empty or unknown log. */
 export async function committedLogHead(dataSource: DataSource, eventId: string): Promise<number> {
-  const [row] = await queryRows<{ position: number }>(dataSource.manager, 'SELECT position FROM event_log_heads WHERE event_id = $1', [eventId]);
-  return row ? Number(row.position) : 0;
+  return (await committedLogHeads(dataSource, [eventId])).get(eventId) ?? 0;
 }
 
 /** The last committed position of each event's log, for those that have one. */
 export async function committedLogHeads(dataSource: DataSource, eventIds: readonly string[]): Promise<Map<string, number>> {
-  const rows = await queryRows<{ eventId: string; position: number }>(
-    dataSource.manager,
-    'SELECT event_id AS "eventId", position FROM event_log_heads WHERE event_id = ANY($1::uuid[])',
-    [eventIds],
-  );
+  const rows = await dataSource
+    .createQueryBuilder()
+    .select('h.event_id', 'eventId')
+    .addSelect('h.position', 'position')
+    .from('event_log_heads', 'h')
+    .where('h.event_id IN (:...eventIds)', { eventIds })
+    .getRawMany<{ eventId: string; position: number }>();
   return new Map(rows.map((row) => [row.eventId, Number(row.position)]));
 }

@@ -1,10 +1,10 @@
-import type { EventStatus, Rating, VerdictStatus } from '../../generated/schema-types';
+import type { Rating, VerdictStatus } from '../../generated/schema-types';
 import { matchSearch } from './claim-search';
 import { listFilter, type ListFilter } from './list-page';
 
 /*
- * The lists' filters: conditions of list-page's statement (bench B1), built here so that no
- * service writes SQL.
+ * The claims list's filters: conditions of list-page's statement, built here so that no service
+ * writes SQL.
  */
 
 /** What a list of claims is narrowed to; every criterion given must hold. */
@@ -23,12 +23,5 @@ export function claimsFilter({ eventId, statuses, ratings, search }: ClaimCriter
   if (statuses?.length) conditions.push(`x.verdict_status = ANY(${param(statuses)}::text[])`);
   if (ratings?.length) conditions.push(`x.verdict_rating = ANY(${param(ratings)}::text[])`);
   if (search) matchSearch(filter, search);
-  return filter;
-}
-
-/** Events of one status, or all. */
-export function eventsFilter(status: EventStatus | null): ListFilter {
-  const filter = listFilter();
-  if (status) filter.conditions.push(`x.status = ${filter.param(status)}`);
   return filter;
 }

@@ -5,8 +5,8 @@ import { entityRows } from './entity-rows';
 import { queryRows } from './rows';
 
 /*
- * A list's page, written by hand: the board's claims are its first read (bench B1), and a
- * search ranks and pages them with expressions TypeORM's builder does not hold.
+ * A page of claims, written by hand: the EventBoard's claims, and a search's, which ranks and
+ * pages them with expressions TypeORM's builder does not hold.
  */
 
 /** Conditions on a list's rows (alias x), with their parameters. */

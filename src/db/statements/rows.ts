@@ -1,34 +1,31 @@
-import type { PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { statementName } from './named-statements';
+import { ProjectDataSource } from '../data-source';
 import { countStatement } from '../statement-count';
+import { statementName } from './named-statements';
 
 /**
  * Rows of a statement, RETURNING included, whatever its command; in `tx`'s transaction if it
- * has one. A named prepared statement where the database allows it (named-statements.ts).
+ * has one. A named prepared statement when `tx`'s DataSource was built with namedStatements.
  */
 export async function queryRows<T>(tx: EntityManager, sql: string, parameters: unknown[] = []): Promise<T[]> {
-  const statement = { name: statementName(tx.connection, sql), text: sql, values: parameters };
+  const named = tx.connection instanceof ProjectDataSource && tx.connection.namedStatements;
+  const statement = { name: named ? statementName(sql) : undefined, text: sql, values: parameters };
   // Counted here, as TypeORM's logger counts the statements that go through it.
   countStatement();
-  // In a transaction, on its connection; TypeORM's query runner takes no statement name.
-  if (tx.queryRunner) return (await ((await tx.queryRunner.connect()) as PoolClient).query<T & QueryResultRow>(statement)).rows;
-  // Outside one, on a connection of the driver's pool for this statement alone. pg emits
-  // 'error' on a connection the database drops mid-statement, besides failing the statement;
-  // with no listener while it is checked out, that event would end the process.
-  const [client, release] = (await (tx.connection.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-  const statementFailsToo = () => undefined;
-  client.on('error', statementFailsToo);
-  try {
-    const { rows } = await client.query<T & QueryResultRow>(statement);
-    release();
-    return rows;
-  } catch (error) {
-    // A connection whose statement failed may be broken: the pool drops it, as pg's pool.query does.
-    release(error);
-    throw error;
-  } finally {
-    client.off('error', statementFailsToo);
-  }
+  return (await (await pgConnection(tx)).query<T & QueryResultRow>(statement)).rows;
+}
+
+/**
+ * Where a statement of `tx` goes with pg itself (TypeORM's query runner takes no statement
+ * name): the transaction's connection, which TypeORM's query runner holds with an 'error'
+ * listener; outside one, the driver's pg Pool, whose query() checks a connection out for the
+ * statement alone, listens for its 'error' while it runs (pg emits it when the database drops
+ * the connection mid-statement, and with no listener the process would end) and drops a
+ * connection whose statement failed.
+ */
+async function pgConnection(tx: EntityManager): Promise<Pool | PoolClient> {
+  if (tx.queryRunner) return (await tx.queryRunner.connect()) as PoolClient;
+  // TypeORM's PostgreSQL driver keeps its pg Pool as `master`.
+  return (tx.connection.driver as unknown as { master: Pool }).master;
 }

@@ -10,8 +10,7 @@ import { queryRows } from './rows';
 
 /**
  * The statements of a vote, written by hand: each runs under the claim's row lock on every vote,
- * where a round trip or a statement built anew delays the claim's next voter (bench B2). Their
- * column lists come from the entities' metadata or are checked against it
+ * where a round trip or a statement built anew delays the claim's next voter. Their column lists come from the entities' metadata or are checked against it
  * (tests/e2e/hand-written-sql.test.ts). Services call them; nothing else writes these rows by hand.
  * The voter's standing (suspendedSql) is asked here, and so is the viewer's read that asks it.
  */
