@@ -108,7 +108,7 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
         if (after > (await services.feed.committedHead(this.eventId))) throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
         this.seenThrough = after;
       }
-      void this.replay(services.dataSource, group, from);
+      void this.replay(from);
     } catch (error) {
       this.stop();
       throw error;
@@ -165,10 +165,11 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
   }
 
   /** The stored entries after the cursor up to `from`, each once the socket may take it; then live ones. */
-  private async replay(dataSource: DataSource, group: Group, from: number): Promise<void> {
+  private async replay(from: number): Promise<void> {
+    const { services, group } = this;
     try {
       for (let position = this.after ?? from; position < from; ) {
-        const page = await readLog(dataSource, this.eventId, position, replayPage, from);
+        const page = await readLog(services.dataSource, this.eventId, position, replayPage, from);
         if (page.length === 0) break;
         for (const entry of page) {
           if (!this.active) return;

@@ -12,7 +12,7 @@ const everything: EntryFilter = {};
 
 /**
  * Subscription.verdictChanged: one claim's verdict changes, or all of an event's. Resolves to
- * what to follow; live delivery starts it on the operation's socket (live-subscriptions.ts).
+ * what to follow; live delivery follows it on the operation's socket (live-subscriptions.ts).
  */
 export async function verdictChanges(
   ctx: RequestContext,
