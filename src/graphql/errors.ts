@@ -77,7 +77,8 @@ function isCodelessBadRequest(error: unknown): boolean {
  * SERVICE_UNAVAILABLE; domain errors keep their message and get their code; Apollo's own
  * request errors pass; anything else is masked as
  * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server. A masked
- * error keeps only the requestId that reportUnexpectedErrors stamped on it when it logged it.
+ * error keeps only a requestId it was raised with (one raised before any operation ran, as
+ * http-context's); the transports give the others the id they were logged under.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code === ErrorCode.ServiceUnavailable || isDatabaseUnreachable(error)) {

@@ -31,11 +31,30 @@ export interface FollowServices {
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * One subscription to an event's log: what a subscription field resolves to. `start` follows
- * the committed log and hands each wanted entry, in log order and each once, to the group:
- * with a cursor, first every entry after it from the stored log (the replay), then the live
- * ones the feed hands over. Following starts before the replay is read, and live entries wait
- * until it ends, so there is no gap and no repeat even while writes go on.
+ * What a subscription field resolves to: which entries of which event to follow. graphql-js
+ * takes a subscription field's value only if it is an async iterable, so it is one; but it is
+ * never iterated: live delivery follows it on the operation's socket (LiveSubscriptions.start)
+ * and hands graphql-ws the {@link Follower} in its place.
+ */
+export class FollowRequest implements AsyncIterable<never> {
+  constructor(
+    readonly eventId: string,
+    /** The log position to replay from; null to start live. */
+    readonly after: number | null,
+    readonly filter: EntryFilter,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<never> {
+    throw new Error('A follow request is followed by live delivery, not iterated');
+  }
+}
+
+/**
+ * One subscription to an event's log, on its operation's socket, as a member of its group.
+ * `follow` follows the committed log and hands each wanted entry, in log order and each once,
+ * to the group: with a cursor, first every entry after it from the stored log (the replay),
+ * then the live ones the feed hands over. Following starts before the replay is read, and live
+ * entries wait until it ends, so there is no gap and no repeat even while writes go on.
  *
  * To graphql-ws it is the operation's async iterator: it yields nothing (the group writes the
  * messages), ends when graphql-ws returns it (the client completed, or its socket closed), and
@@ -45,10 +64,10 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
   readonly since = Date.now();
   active = true;
   writing: Promise<void> | undefined = undefined;
-  socket!: WebSocket;
-  operationId = '';
-  private services: FollowServices | undefined;
-  private group: Group | undefined;
+  readonly eventId: string;
+  /** The log position to replay from; null to start live. */
+  private readonly after: number | null;
+  private readonly filter: EntryFilter;
   private channel: EventChannel | undefined;
   /** Live entries waiting for the replay to end; null once they pass on. */
   private held: ActivityEntity[] | null = [];
@@ -59,22 +78,25 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
   private wake: ((step: Promise<IteratorResult<never>>) => void) | undefined;
 
   constructor(
-    readonly eventId: string,
-    /** The log position to replay from; null to start live. */
-    private readonly after: number | null,
-    private readonly filter: EntryFilter,
-  ) {}
+    private readonly services: FollowServices,
+    private readonly group: Group,
+    request: FollowRequest,
+    readonly socket: WebSocket,
+    /** The graphql-ws operation id its messages carry. */
+    readonly operationId: string,
+  ) {
+    // What to follow is copied, not kept: the request is let go once its follower exists.
+    this.eventId = request.eventId;
+    this.after = request.after;
+    this.filter = request.filter;
+  }
 
   /**
-   * Follows the log for operation `operationId` on `socket`, as a member of `group`. Settles
-   * once following has begun; the replay and the live entries then go on by themselves.
-   * BAD_USER_INPUT for a cursor beyond the committed log.
+   * Joins the group and follows the log. Settles once following has begun; the replay and the
+   * live entries then go on by themselves. BAD_USER_INPUT for a cursor beyond the committed log.
    */
-  async start(services: FollowServices, group: Group, socket: WebSocket, operationId: string): Promise<void> {
-    this.services = services;
-    this.group = group;
-    this.socket = socket;
-    this.operationId = operationId;
+  async follow(): Promise<void> {
+    const { services, group } = this;
     group.join();
     try {
       const { from, channel } = await services.feed.follow(this.eventId, this);
@@ -86,7 +108,7 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
         if (after > (await services.feed.committedHead(this.eventId))) throw badInput('Unknown cursor: it is beyond the end of the log', 'after');
         this.seenThrough = after;
       }
-      void this.replay(services.dataSource, group, from);
+      void this.replay(from);
     } catch (error) {
       this.stop();
       throw error;
@@ -96,17 +118,16 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
   entriesAppended(entries: readonly ActivityEntity[]): void {
     if (!this.active) return;
     if (this.held) return this.hold(entries);
-    for (const entry of entries) if (this.wanted(entry)) this.group!.deliver(entry, this);
+    for (const entry of entries) if (this.wanted(entry)) this.group.deliver(entry, this);
   }
 
   /** Stops following; nothing more is written for this subscription. */
   stop(): void {
-    const { services, group } = this;
+    if (!this.active) return;
     this.active = false;
     this.held = null;
-    this.services = this.group = undefined;
-    if (this.channel) services?.feed.unfollow(this.channel, this);
-    group?.leave();
+    if (this.channel) this.services.feed.unfollow(this.channel, this);
+    this.group.leave();
   }
 
   [Symbol.asyncIterator](): this {
@@ -139,15 +160,16 @@ export class Follower implements EntryListener, Member, AsyncIterableIterator<ne
     for (const entry of entries) if (this.wanted(entry)) held.push(entry);
     if (held.length > MAX_PENDING_ENTRIES) {
       this.held = []; // its socket closes: it resumes by cursor
-      this.services!.sink.cutOff(this.socket, 'entries waiting');
+      this.services.sink.cutOff(this.socket, 'entries waiting');
     }
   }
 
   /** The stored entries after the cursor up to `from`, each once the socket may take it; then live ones. */
-  private async replay(dataSource: DataSource, group: Group, from: number): Promise<void> {
+  private async replay(from: number): Promise<void> {
+    const { services, group } = this;
     try {
       for (let position = this.after ?? from; position < from; ) {
-        const page = await readLog(dataSource, this.eventId, position, replayPage, from);
+        const page = await readLog(services.dataSource, this.eventId, position, replayPage, from);
         if (page.length === 0) break;
         for (const entry of page) {
           if (!this.active) return;

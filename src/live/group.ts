@@ -10,14 +10,24 @@ import type { SocketSink } from './socket-sink';
 /** Results kept per group, for subscribers that reach an entry a little later than others. */
 const resultsPerGroup = 256;
 
-/** What clients may see of errors (the server's one mapping). */
-export type ErrorMask = (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
-
-/** Logs unexpected errors (before they are masked) under the execution's request id. */
-export type ErrorReport = (errors: readonly GraphQLError[], origin: RequestOrigin) => void;
-
-/** Counts the errors one client is sent in a result of `operation`, by code, as every operation's errors are counted. */
-export type ErrorCount = (errors: readonly GraphQLFormattedError[], operation: ExecutionArgs) => void;
+/**
+ * What clients are sent of operations' results, over graphql-ws and by groups alike: the
+ * server's one reporting, masking and counting of errors (the server implements it).
+ */
+export interface ResultOutput {
+  /**
+   * Errors as a client sees them: each unexpected one logged under `origin`'s request id, then
+   * all masked (a masked one carries that id).
+   */
+  shown(errors: readonly GraphQLError[], origin: RequestOrigin, operationName?: string | null): GraphQLFormattedError[];
+  /**
+   * A subscription's result, rendered once for its group (`payload`, with `errors` in it as
+   * shown), sent to one member as the `next` message of its operation, and its errors counted
+   * as every operation's are. Returns a promise only when the socket holds too much unsent: it
+   * settles once the message is written.
+   */
+  next(member: Member, payload: string, errors: readonly GraphQLFormattedError[] | undefined, operation: ExecutionArgs): Promise<void> | undefined;
+}
 
 /** An entry's result for the group: its `next` payload as JSON text, and the errors in it, as clients see them. */
 interface Rendered {
@@ -41,15 +51,13 @@ export interface Member {
 /** What every group of a server shares. */
 export interface GroupServices {
   app: AppServices;
+  output: ResultOutput;
   sink: SocketSink;
-  mask: ErrorMask;
-  report: ErrorReport;
-  count: ErrorCount;
 }
 
 /**
  * Subscribers whose entries give the same result (live-subscriptions.ts decides who): each
- * entry is executed, masked and serialised once for them all, then written through the sink to
+ * entry is executed, masked and serialised once for them all, then sent through the output to
  * each member's socket. It executes with the arguments of the subscriber that formed it (the
  * others' differ only in the root field's arguments, which choose entries, not what a result
  * holds).
@@ -107,9 +115,7 @@ export class Group {
   }
 
   private write(member: Member, result: Rendered): Promise<void> | undefined {
-    if (result.errors) this.services.count(result.errors, this.execution);
-    this.services.app.metrics.liveMessageSent();
-    return this.services.sink.next(member.socket, member.operationId, result.text);
+    return this.services.output.next(member, result.text, result.errors, this.execution);
   }
 
   /** The entry's result: executed, masked and serialised once for the group. */
@@ -117,13 +123,12 @@ export class Group {
     const id = `${entry.eventId}:${entry.position}`;
     let result = this.results.get(id);
     if (!result) {
-      const { app, mask, report } = this.services;
+      const { app, output } = this.services;
       // Fresh loaders for every entry: a long-lived subscription must not serve stale rows.
       const context = createRequestContext(app, this.viewer);
       result = Promise.resolve(execute({ ...this.execution, rootValue: entry, contextValue: context })).then(({ data, errors }) => {
-        if (errors) report(errors, context);
         app.metrics.livePayloadRendered();
-        const shown = errors && mask(errors);
+        const shown = errors && output.shown(errors, context);
         return { text: JSON.stringify(shown ? { data, errors: shown } : { data }), errors: shown };
       });
       this.results.set(id, result);

@@ -1,16 +1,16 @@
 import type { ExecutionArgs } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { RequestContext } from '../services/request-context';
-import type { Follower, FollowServices } from './follower';
+import { Follower, type FollowRequest, type FollowServices } from './follower';
 import { Group, type GroupServices } from './group';
 import { groupKey } from './group-key';
 
 /**
- * A server's live subscriptions. A subscription field resolves to a {@link Follower} (what to
- * follow); `start` puts it in its group and starts it on the operation's socket. From then on
- * the path is one: the log feed hands each committed entry to the follower, the follower to
- * its group, and the group renders it once and writes it through the sink to every member's
- * socket.
+ * A server's live subscriptions. A subscription field resolves to a {@link FollowRequest} (what
+ * to follow); `start` makes it a {@link Follower} in its group, on the operation's socket. From
+ * then on the path is one: the log feed hands each committed entry to the follower, the
+ * follower to its group, and the group renders it once and sends it through the output to
+ * every member's socket.
  */
 export class LiveSubscriptions {
   private readonly groups = new Map<string, Group>();
@@ -18,11 +18,12 @@ export class LiveSubscriptions {
   constructor(private readonly services: GroupServices & FollowServices) {}
 
   /**
-   * Starts the subscription whose field resolved to `follower`, for operation `operationId`
-   * on `socket` (graphql-ws's onOperation). Rejects when following could not begin, with the
-   * error to give the client (BAD_USER_INPUT for a cursor beyond the log).
+   * Follows `request`, what the subscription field of operation `operationId` on `socket`
+   * resolved to (graphql-ws's onOperation), and returns its follower once following has begun.
+   * Rejects when following could not begin, with the error to give the client (BAD_USER_INPUT
+   * for a cursor beyond the log).
    */
-  async start(follower: Follower, args: ExecutionArgs, socket: WebSocket, operationId: string): Promise<void> {
+  async start(request: FollowRequest, args: ExecutionArgs, socket: WebSocket, operationId: string): Promise<Follower> {
     const context = args.contextValue as RequestContext;
     const { viewer } = context;
     const key = groupKey(args, viewer);
@@ -33,6 +34,8 @@ export class LiveSubscriptions {
     }
     // The subscribing request is done: what it read is of no more use to the subscription.
     context.end();
-    await follower.start(this.services, group, socket, operationId);
+    const follower = new Follower(this.services, group, request, socket, operationId);
+    await follower.follow();
+    return follower;
   }
 }

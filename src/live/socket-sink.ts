@@ -10,10 +10,11 @@ export interface SendLimits {
 
 /**
  * The one way messages leave for a WebSocket: graphql-ws's own (acknowledgements, errors,
- * completions, query results) and every subscription's `next` messages. A send does not
- * wait for the write unless the socket's unsent bytes pass `pauseAboveBytes`, so one slow
- * socket does not pace the others; a socket whose unsent bytes pass `cutOffAboveBytes` is
- * handed to `cutOff` instead of growing the server's memory.
+ * completions, query results) and every subscription's `next` messages, which the groups send
+ * through the result output. A send does not wait for the write unless the socket's unsent
+ * bytes pass `pauseAboveBytes`, so one slow socket does not pace the others; a socket whose
+ * unsent bytes pass `cutOffAboveBytes` is handed to `cutOff` instead of growing the server's
+ * memory.
  */
 export class SocketSink {
   constructor(
@@ -34,10 +35,5 @@ export class SocketSink {
     else socket.send(data);
     if (socket.bufferedAmount > this.limits.cutOffAboveBytes) this.cutOff(socket, 'unsent bytes');
     return written;
-  }
-
-  /** A subscription's result, rendered once for its group, as the `next` message of operation `operationId`. */
-  next(socket: WebSocket, operationId: string, payload: string): Promise<void> | undefined {
-    return this.send(socket, `{"id":${JSON.stringify(operationId)},"type":"next","payload":${payload}}`);
   }
 }

@@ -1,13 +1,12 @@
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { IncomingMessage } from 'node:http';
-import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { ExecutionArgs } from 'graphql';
 import type { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Server } from 'ws';
 import type { AppServices } from '../services/app-services';
 import type { RequestOrigin } from '../services/request-origin';
 import { newOrigin } from '../services/request-origin';
-import { reportUnexpectedErrors } from './error-reporting';
-import { operationLabeller, unknownOperation, type OperationLabels } from '../observability/metrics';
+import type { OperationOutput } from './operation-output';
+import { unknownOperation, type OperationLabels } from '../observability/metrics';
 import { requestIdFrom } from './request-id';
 import type { LiveSocket } from './live-socket';
 import type { SocketExtra } from './ws-transport';
@@ -15,8 +14,7 @@ import type { SocketExtra } from './ws-transport';
 type Options = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 type LiveContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 
-// A socket and an operation keep their ids; a logger is made only for a line to log
-// (see bench/README.md, B4).
+/** What is kept of an operation while it lasts: its ids, not a logger, which is made for a line to log. */
 interface LiveOperation {
   socket: LiveSocket;
   /** n of the request id `<connection id>:<n>`, made into text only for a line to log. */
@@ -27,22 +25,18 @@ interface LiveOperation {
   subscribed: boolean;
 }
 
-/**
- * A copy of a kept string in one piece: a UUID from node:crypto is a tree of some twenty
- * concatenated parts, all kept as long as the string is (see bench/README.md, B4).
- */
+/** A copy of a kept string in one piece: a UUID from node:crypto is a tree of concatenated parts. */
 const inOnePiece = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
 
 /**
  * Request ids, logs and metrics for graphql-ws. Every connection gets an id (the upgrade
  * request's X-Request-Id if it is safe, else a new one, returned in the 101 response's
  * x-request-id), and each operation on it `<connection id>:<n>`. `hooks` wraps the server's own
- * hooks: unexpected errors are logged and stamped with the operation's id before they are
- * masked, and every error the client gets is counted by its code.
+ * hooks: the errors graphql-ws sends (in results and refusals) are shown through `output`,
+ * reported under the operation's id, masked and counted, as the live groups' are.
  */
-export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, schema: GraphQLSchema) {
+export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, output: OperationOutput) {
   const { metrics, logger } = app;
-  const labelsOf = operationLabeller(schema);
   const upgradeIds = new WeakMap<IncomingMessage, string>();
   // By the subscribe message's payload, which graphql-ws hands to every hook of the operation
   // and lets go when the operation ends.
@@ -61,30 +55,16 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
   wss.on('connection', (socket, request) => void track(socket, request));
 
   const socketOf = (ctx: LiveContext) => (ctx.extra.socket.connectionId ? ctx.extra.socket : track(ctx.extra.socket));
-  const counted = (labels: OperationLabels, errors: readonly GraphQLFormattedError[] | undefined) => {
-    for (const error of errors ?? []) metrics.operationFailed('ws', labels, String(error.extensions?.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR));
-  };
   const requestId = (operation: LiveOperation) => `${operation.socket.connectionId}:${operation.sequence}`;
-  const reported = (payload: SubscribePayload, errors: readonly GraphQLError[]) => {
+  /** The origin (request id and logger) of the operation subscribed with `payload`. */
+  const origin = (payload: SubscribePayload): RequestOrigin => {
     const operation = operations.get(payload);
-    if (operation) reportUnexpectedErrors(errors, newOrigin(logger, requestId(operation)), payload.operationName);
-    return operation;
+    return operation ? newOrigin(logger, requestId(operation)) : newOrigin(logger);
   };
 
   return {
-    /**
-     * Counts the errors of a subscription's result, as its group sends it to one client: live
-     * delivery writes those results itself, not through onNext.
-     */
-    liveErrorsSent(errors: readonly GraphQLFormattedError[], args: ExecutionArgs): void {
-      counted(labelsOf(getOperationAST(args.document, args.operationName)), errors);
-    },
-
     /** The origin (request id and logger) of the operation subscribed with `payload`, for its context. */
-    origin(payload: SubscribePayload): RequestOrigin {
-      const operation = operations.get(payload);
-      return operation ? newOrigin(logger, requestId(operation)) : newOrigin(logger);
-    },
+    origin,
 
     hooks(options: Options): Options {
       return {
@@ -101,7 +81,7 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
           operations.set(payload, operation);
           const args = await options.onSubscribe?.(ctx, id, payload);
           if (args && !Array.isArray(args)) {
-            operation.labels = labelsOf(getOperationAST((args as ExecutionArgs).document, payload.operationName));
+            operation.labels = output.labels({ document: (args as ExecutionArgs).document, operationName: payload.operationName });
           }
           metrics.operationReceived('ws', operation.labels);
           logger.debug({ requestId: requestId(operation), operationName: payload.operationName, ...operation.labels }, 'operation started');
@@ -116,17 +96,20 @@ export function observeLive(wss: Server<typeof LiveSocket>, app: AppServices, sc
           }
           return options.onOperation?.(ctx, id, payload, args, result);
         },
-        onNext: async (ctx, id, payload, args, result) => {
-          const operation = result.errors ? reported(payload, result.errors) : undefined;
-          const shown = await options.onNext?.(ctx, id, payload, args, result);
-          if (operation) counted(operation.labels, (shown ?? result).errors);
-          return shown;
+        // The errors graphql-ws itself sends (in results of queries and mutations, and refusals)
+        // are shown as the live groups' are.
+        onNext: async (_ctx, _id, payload, _args, result) => {
+          if (!result.errors) return undefined;
+          const errors = output.shown(result.errors, origin(payload), payload.operationName);
+          const operation = operations.get(payload);
+          if (operation) output.counted(errors, operation.labels);
+          return { ...result, errors };
         },
-        onError: async (ctx, id, payload, errors) => {
-          const operation = reported(payload, errors);
-          const shown = (await options.onError?.(ctx, id, payload, errors)) ?? errors.map((error) => error.toJSON());
+        onError: async (_ctx, _id, payload, errors) => {
+          const shown = output.shown(errors, origin(payload), payload.operationName);
+          const operation = operations.get(payload);
           if (operation) {
-            counted(operation.labels, shown);
+            output.counted(shown, operation.labels);
             // A refused operation never started, and never completes.
             if (!operation.subscribed) operations.delete(payload);
           }

@@ -7,16 +7,15 @@ import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import { costRefusal } from '../graphql/operation-cost';
 import { limitRules, parseOptions } from '../graphql/operation-limits';
-import { clientErrorFormatter } from '../graphql/suggestions';
-import { Follower } from '../live/follower';
+import { FollowRequest } from '../live/follower';
 import { LiveSubscriptions } from '../live/live-subscriptions';
 import type { LogFeed } from '../live/log-feed';
 import { SocketSink } from '../live/socket-sink';
 import type { AppServices } from '../services/app-services';
 import type { RequestContext } from '../services/request-context';
-import { reportUnexpectedErrors } from './error-reporting';
 import { contextFromAuthorization } from './http-context';
 import { observeLive } from './live-observer';
+import { OperationOutput } from './operation-output';
 import type { Logger } from '../observability/logger';
 import { webSocketOriginCheck } from './origins';
 import { LiveSocket } from './live-socket';
@@ -63,8 +62,6 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     clientTracking: false, // the transport keeps the open sockets
   });
   const refused = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
-  const format = clientErrorFormatter(app.config.production);
-  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
   // Every message leaves through the sink. A slow consumer reads what was sent, then 1013 (or
   // is dropped after ws's close timeout).
   const sink = new SocketSink(SocketLimits, (socket, why) => {
@@ -73,20 +70,15 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
     app.metrics.slowConsumerCut();
     socket.close(LiveCloseCode.SlowConsumer, 'Too slow: reconnect and resume from your last cursor');
   });
+  // What clients are sent of results, one way for graphql-ws's messages and the live groups':
+  // errors reported, masked and counted.
+  const output = new OperationOutput(app.metrics, schema, app.config.production, sink);
   // Request ids per connection and operation, logs and metrics, around the hooks below.
-  const observed = observeLive(wss, app, schema);
-  const live = new LiveSubscriptions({
-    app,
-    feed,
-    dataSource: app.dataSource,
-    sink,
-    mask: masked,
-    report: reportUnexpectedErrors,
-    count: (errors, args) => observed.liveErrorsSent(errors, args),
-  });
+  const observed = observeLive(wss, app, output);
+  const live = new LiveSubscriptions({ app, feed, dataSource: app.dataSource, sink, output });
 
   // Parsed and validated once per distinct text, and shared: front ends send the same few
-  // documents, and a subscription keeps its document while it lasts (see bench/README.md, B4).
+  // documents, and a subscription keeps its document while it lasts.
   const documents = new LRUCache<string, CheckedDocument>({ max: maxCachedDocuments });
   const checkedDocument = (query: string): CheckedDocument | GraphQLError[] => {
     const known = documents.get(query);
@@ -180,26 +172,22 @@ export function startWebSocketServer(httpServer: Server, app: AppServices, feed:
         // The same check as over HTTP (rateLimitPlugin): a socket is no way around the limits.
         const limited = await socketRefusal(context, { schema, document, operation, variables: payload.variables }, logger);
         if (limited) return limited;
-        // rootValue given, even undefined: graphql-ws would add it, and grow the object it keeps (see bench/README.md, B4).
+        // rootValue given, even undefined: graphql-ws would add it to the arguments it keeps.
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context, rootValue: undefined };
       },
-      // A subscription field resolves to a Follower: what to follow, not yet followed.
+      // A subscription field resolves to a FollowRequest: what to follow.
       subscribe: (args) => createSourceEventStream(args) as Promise<ExecutionResult | AsyncIterable<ExecutionResult>>,
-      // Its operation's socket and id are known here: live delivery starts it, and graphql-ws
-      // holds it until the operation ends. Its messages go out through the sink.
+      // Its operation's socket and id are known here: live delivery follows it, and graphql-ws
+      // holds the Follower it returns (in place of the request) until the operation ends.
       onOperation: async (ctx, id, _payload, args, result) => {
-        if (!(result instanceof Follower)) return undefined;
+        if (!(result instanceof FollowRequest)) return undefined;
         try {
-          await live.start(result, args, ctx.extra.socket, id);
-          return undefined;
+          return await live.start(result, args, ctx.extra.socket, id);
         } catch (error) {
-          // As if the field had failed: masked (a refusal keeps its code) and sent by onNext.
+          // As if the field had failed: shown (a refusal keeps its code) by onNext.
           return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
         }
       },
-      // What graphql-ws itself sends (queries, mutations, refusals) is masked here.
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: masked(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => masked(errors),
     }),
     wss,
     sink,
