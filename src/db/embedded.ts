@@ -5,7 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { acquireDataDirLock, DataDirLock } from './data-dir-lock';
 
-export interface EmbeddedDatabase {
+interface EmbeddedDatabase {
   /** A postgres:// URL for the ordinary pg driver, so both databases share one code path. */
   url: string;
   stop(): Promise<void>;

@@ -8,7 +8,7 @@ import type { EntryListener, EventChannel, LogFeed } from './log-feed';
 import type { SocketSink } from './socket-sink';
 
 /** How many live entries may wait for one subscriber's replay before it counts as a slow consumer. */
-export const MAX_PENDING_ENTRIES = 1_000;
+const MAX_PENDING_ENTRIES = 1_000;
 
 const replayPage = 500;
 

@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger';
 
 
 /** Callbacks of a signal: a commit appended up to `position` in an event's log; or "you may have missed some". */
-export interface LogSignalHandlers {
+interface LogSignalHandlers {
   appended(eventId: string, position: number): void;
   resync(): void;
 }

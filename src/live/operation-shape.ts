@@ -16,7 +16,7 @@ import {
 import { isViewerDependent } from './viewer-dependent';
 
 /** What of an operation decides its live group, apart from the viewer and the variables' values. */
-export interface OperationShape {
+interface OperationShape {
   /** The document's text, the same for equal documents parsed apart. */
   text: string;
   /** Whether a result may depend on who asks: it selects a field marked @viewerDependent. */
@@ -29,7 +29,7 @@ const shapes = new WeakMap<DocumentNode, Map<string | null, OperationShape>>();
 
 /**
  * An operation's shape, worked out once per (shared) document and operation, not for every
- * subscriber (see bench/README.md, B4). Only the operation that runs and the fragments it
+ * subscriber. Only the operation that runs and the fragments it
  * reaches count: a document may hold other operations (front ends send one file of them),
  * whose fields and variables say nothing about this one. The server refuses a document whose
  * operation it cannot identify before it subscribes.

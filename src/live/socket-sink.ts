@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 
 /** Flow control of one socket's outgoing messages. */
-export interface SendLimits {
+interface SendLimits {
   /** Unsent bytes above which a send waits until its message is written, so replays are paced by the reader. */
   pauseAboveBytes: number;
   /** Unsent bytes above which the socket is cut off: its client stopped reading. */

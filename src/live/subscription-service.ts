@@ -47,7 +47,7 @@ export async function eventActivityStream(
 }
 
 /** Most cursors one socket may carry in connectionParams.activityAfter: one per event it follows. */
-export const maxResumeCursors = 100;
+const maxResumeCursors = 100;
 
 /**
  * The position to resume an event's activity after, from a socket's

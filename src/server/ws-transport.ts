@@ -7,8 +7,7 @@ import { LiveCloseCode } from './close-codes';
 import type { LiveSocket, SocketEvents } from './live-socket';
 import { InitialisationWatch, keepSocketsAlive, pongReceived } from './socket-liveness';
 
-// A socket's listeners: the same functions for every socket, each finding its socket as `this`
-// (see bench/README.md, B4).
+// A socket's listeners: the same functions for every socket, each finding its socket as `this`.
 function received(this: WebSocket, data: RawData): void {
   (this as LiveSocket).events?.receive(String(data));
 }
@@ -30,10 +29,10 @@ export interface SocketExtra {
  * What graphql-ws is handed of a subscribe message's payload, which it keeps while the
  * operation lasts: the payload itself, or a new one made of equal parts shared with others.
  */
-export type KeptPayload = (payload: SubscribePayload) => SubscribePayload;
+type KeptPayload = (payload: SubscribePayload) => SubscribePayload;
 
 /** The transport's timers. */
-export interface LivenessLimits {
+interface LivenessLimits {
   /** A ping this often; no pong within as long again drops the socket. */
   keepAliveMs: number;
   /** A socket that has not sent connection_init this long after opening is closed with 4408. */
@@ -61,7 +60,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   // The open sockets are kept here, for the keep-alive and the shutdown, and ws's own tracking
-  // (clientTracking) is off: one set, and no listener of its own per socket (see bench/README.md, B4).
+  // (clientTracking) is off: one set, and no listener of its own per socket.
   const open = new Set<LiveSocket>();
   const keepAlive = keepSocketsAlive(open, limits.keepAliveMs);
   const initialisation = new InitialisationWatch(limits.initWaitMs);
@@ -139,7 +138,7 @@ class SocketAdapter implements GraphqlWsSocket, SocketExtra, SocketEvents {
   /**
    * Hands a message to graphql-ws, parsed: its parseMessage takes text or the parsed message,
    * and it keeps what it was given while a subscription lasts, so text would be kept besides
-   * the message (see bench/README.md, B4); a subscribe message goes with the payload that
+   * the message; a subscribe message goes with the payload that
    * `keptPayload` makes of it. Text that is no JSON goes as it is, for graphql-ws to refuse.
    */
   receive(text: string): void {

@@ -12,7 +12,7 @@ import type { ListFilter } from './list-page';
  * "В Алматы разграблены банкоматы" 0.65; a statement sharing no word with the search stays
  * near 0.2.
  */
-export const resemblanceThreshold = 0.4;
+const resemblanceThreshold = 0.4;
 
 /**
  * Where a claim found by a search ranks, lowest first: what the search says, word for word,
@@ -21,7 +21,7 @@ export const resemblanceThreshold = 0.4;
  * word similarity is a count of the search's trigrams over the same total, which is far below
  * a million for a search of 500 characters, so no two distinct similarities share a rank.
  */
-export const SearchRank = { fullText: 0, resemblance: 1, resemblanceSteps: 1_000_000 } as const;
+const SearchRank = { fullText: 0, resemblance: 1, resemblanceSteps: 1_000_000 } as const;
 
 /**
  * Narrows a list of claims (alias x) to those the search finds, ranked. First the full-text

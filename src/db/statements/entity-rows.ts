@@ -6,7 +6,7 @@ import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from '
  * hand-written statements use it (the EventBoard's reads, the claims list, the vote path);
  * every other read is TypeORM's own.
  */
-export interface EntityRows<T> {
+interface EntityRows<T> {
   table: string;
   /**
    * `alias."column" AS "property", ...` for every column TypeORM would select, or `only` those
@@ -18,7 +18,7 @@ export interface EntityRows<T> {
   hydrate(rows: readonly ObjectLiteral[], prefix?: string): T[];
 }
 
-export interface ColumnOptions {
+interface ColumnOptions {
   prefix?: string;
   /** Property names; all of the entity's when absent. */
   only?: readonly string[] | null;

@@ -8,7 +8,7 @@ import { listFilter, type ListFilter } from './list-page';
  */
 
 /** What a list of claims is narrowed to; every criterion given must hold. */
-export interface ClaimCriteria {
+interface ClaimCriteria {
   eventId: string | null;
   statuses?: readonly VerdictStatus[] | null;
   ratings?: readonly Rating[] | null;

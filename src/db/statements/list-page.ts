@@ -26,7 +26,7 @@ export function listFilter(): ListFilter {
 }
 
 /** A page of rows, each row's rank (0 for every row when the filter ranks nothing), and the filtered count, read when asked. */
-export interface ListPage<T> {
+interface ListPage<T> {
   rows: T[];
   rankOf: (row: T) => number;
   count: () => Promise<number>;

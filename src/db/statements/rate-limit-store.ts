@@ -3,7 +3,7 @@ import type { Count } from '../../domain/rate-limits';
 import { queryRows } from './rows';
 
 /** Points to add to the count under `key`, whose window, when a new one starts, lasts `windowSeconds`. */
-export interface StoredCharge {
+interface StoredCharge {
   key: string;
   points: number;
   windowSeconds: number;

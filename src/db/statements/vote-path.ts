@@ -68,7 +68,7 @@ const voteReplaced = voteInsertColumns
   .join(', ');
 
 /** A reviewer's vote on a claim as upsertVote writes it. */
-export interface VoteWrite {
+interface VoteWrite {
   claimId: string;
   reviewerId: string;
   rating: Rating;
