@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { ChildList, ChildLists, ChildPage, childPages, Counted, countsByKey, entitiesById, verdictCounts } from '../db/statements/board-reads';
 import { committedLogHeads } from '../db/statements/event-log';
 import { suspendedSql } from '../db/statements/vote-path';
@@ -48,18 +48,10 @@ export class Loaders {
   /** The organisation in which each reviewer is an ACTIVE member, if any. */
   get activeOrganization() {
     return this.once('activeOrganization', () => new DataLoader<string, OrganizationEntity | null>(async (reviewerIds) => {
-      const { entities, raw } = await this.dataSource
-        .getRepository(OrganizationEntity)
-        .createQueryBuilder('o')
-        .innerJoin(MembershipEntity, 'm', 'm.organizationId = o.id')
-        .addSelect('m.reviewerId', 'reviewerId')
-        .addSelect('m.organizationId', 'organizationId')
-        .where('m.reviewerId IN (:...reviewerIds)', { reviewerIds })
-        .andWhere('m.status = :active', { active: MembershipStatus.Active })
-        .getRawAndEntities<{ reviewerId: string; organizationId: string }>();
-      const organizations = new Map(entities.map((organization) => [organization.id, organization]));
-      const found = new Map(raw.map((row) => [row.reviewerId, organizations.get(row.organizationId)!]));
-      return reviewerIds.map((reviewerId) => found.get(reviewerId) ?? null);
+      const found = await linked(this.dataSource, OrganizationEntity, MembershipEntity, { key: 'reviewerId', target: 'organizationId' }, reviewerIds, (query) =>
+        query.andWhere('l.status = :active', { active: MembershipStatus.Active }),
+      );
+      return reviewerIds.map((reviewerId) => found.get(reviewerId)![0] ?? null);
     }));
   }
 
@@ -116,20 +108,10 @@ export class Loaders {
 
   get voteEvidence() {
     return this.once('voteEvidence', () => new DataLoader<string, EvidenceEntity[]>(async (voteIds) => {
-      const { entities, raw } = await this.dataSource
-        .getRepository(EvidenceEntity)
-        .createQueryBuilder('e')
-        .innerJoin(VoteEvidenceEntity, 'l', 'l.evidenceId = e.id')
-        .addSelect('l.voteId', 'voteId')
-        .addSelect('l.evidenceId', 'evidenceId')
-        .where('l.voteId IN (:...voteIds)', { voteIds })
-        .orderBy('e.createdAt')
-        .addOrderBy('e.id')
-        .getRawAndEntities<{ voteId: string; evidenceId: string }>();
-      const evidence = new Map(entities.map((item) => [item.id, item]));
-      const byVote = new Map<string, EvidenceEntity[]>(voteIds.map((voteId) => [voteId, []]));
-      for (const row of raw) byVote.get(row.voteId)!.push(evidence.get(row.evidenceId)!);
-      return voteIds.map((voteId) => byVote.get(voteId)!);
+      const found = await linked(this.dataSource, EvidenceEntity, VoteEvidenceEntity, { key: 'voteId', target: 'evidenceId' }, voteIds, (query) =>
+        query.orderBy('e.createdAt').addOrderBy('e.id'),
+      );
+      return voteIds.map((voteId) => found.get(voteId)!);
     }));
   }
 
@@ -178,6 +160,34 @@ export class Loaders {
       return keys.map((key) => counts.get(key) ?? 0);
     });
   }
+}
+
+/**
+ * The rows of `entity` (alias `e`) that each key reaches through the link table `link` (alias
+ * `l`): link rows whose `key` column is one of `keys` join `e` on their `target` column;
+ * `refine` adds conditions and order. Every key has a list, empty when it reaches none.
+ */
+async function linked<T extends ObjectLiteral & { id: string }, L extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  link: new () => L,
+  columns: { key: keyof L & string; target: keyof L & string },
+  keys: readonly string[],
+  refine: (query: SelectQueryBuilder<T>) => SelectQueryBuilder<T>,
+): Promise<Map<string, T[]>> {
+  const { key, target } = columns;
+  const query = dataSource
+    .getRepository(entity)
+    .createQueryBuilder('e')
+    .innerJoin(link, 'l', `l.${target} = e.id`)
+    .addSelect(`l.${key}`, 'key')
+    .addSelect(`l.${target}`, 'target')
+    .where(`l.${key} IN (:...keys)`, { keys });
+  const { entities, raw } = await refine(query).getRawAndEntities<{ key: string; target: string }>();
+  const byId = new Map(entities.map((row) => [row.id, row]));
+  const reached = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of raw) reached.get(row.key)!.push(byId.get(row.target)!);
+  return reached;
 }
 
 /** Rows of `entity` per value of its `key` property that also have the `where` values; 0 for a key with none. */
