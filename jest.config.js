@@ -14,8 +14,8 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  // jose is ESM-only: let swc turn it into CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and get-port are ESM-only: let swc turn them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|get-port)/)'],
   testTimeout: 120_000,
   // Each test file starts its own server and database; two at a time suit this 2-core machine.
   maxWorkers: process.env.JEST_WORKERS ?? 2,

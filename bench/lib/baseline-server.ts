@@ -1,5 +1,6 @@
+import getPort from 'get-port';
 import { compiledBenchModule } from './paths';
-import { Child, Cores, freePort, startNode, waitForHttp } from './processes';
+import { Child, Cores, startNode, waitForHttp } from './processes';
 import { withGc } from './server-with-gc';
 
 /** A baseline HTTP server from bench/baselines/, as its own process on the server core. */
@@ -8,7 +9,7 @@ export async function startBaselineServer(
   databaseEnv: Record<string, string>,
   options: { measureGc?: boolean; execArgv?: string[] } = {},
 ): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = await getPort();
   // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
   const script = compiledBenchModule(module);
   const start = options.measureGc ? withGc(script, options.execArgv) : { script, execArgv: options.execArgv };

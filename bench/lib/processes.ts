@@ -83,18 +83,6 @@ function watch(child: ChildProcess, core: number): Child {
   };
 }
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `url` answers 200; rejects when the child exits first or after the timeout. */
 export async function waitForHttp(child: Child, url: string, timeoutMs = 60_000): Promise<void> {

@@ -1,4 +1,5 @@
-import { Child, Cores, freePort, startNode, waitForHttp } from './processes';
+import getPort from 'get-port';
+import { Child, Cores, startNode, waitForHttp } from './processes';
 import { serverEntry } from './paths';
 import { withGc } from './server-with-gc';
 
@@ -25,7 +26,7 @@ export async function startProjectServer(
   databaseEnv: Record<string, string>,
   options: { execArgv?: string[]; env?: Record<string, string>; measureGc?: boolean; countStatements?: boolean; core?: number } = {},
 ): Promise<ProjectServer> {
-  const port = await freePort();
+  const port = await getPort();
   // With measureGc, through the bench's wrapper (lib/server-with-gc.ts): memoryAfterGc(child) answers.
   const start = options.measureGc ? withGc(serverEntry(), options.execArgv) : { script: serverEntry(), execArgv: options.execArgv };
   const child = startNode(start.script, {

@@ -20,7 +20,7 @@ import { createLogHead } from '../db/statements/event-log';
 import { appendActivity, NewActivity } from './activity-log';
 import { lockEvent } from './claim-locks';
 import { ListOrders } from './list-orders';
-import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { builtConnection, ConnectionModel } from './pagination';
 import type { RequestContext } from './request-context';
 import { transact } from './unit-of-work';
 import { ballotsOf, changeVerdicts, ruleTarget } from './verdict-changes';
@@ -129,21 +129,18 @@ export function eventStats(ctx: RequestContext, event: BreakingEventEntity): Pro
 }
 
 /** Events, newest first, optionally of one status. */
-export async function listEvents(
+export function listEvents(
   ctx: RequestContext,
   args: { first?: number | null; after?: string | null; status?: EventStatus | null },
 ): Promise<ConnectionModel<BreakingEventEntity>> {
-  const order = ListOrders.eventsNewest;
-  const request = pageRequest(order, args.first, args.after);
   const status = args.status ?? null;
-  const listed = () => {
-    const query = ctx.app.dataSource.getRepository(BreakingEventEntity).createQueryBuilder('e');
-    return status === null ? query : query.where('e.status = :status', { status });
-  };
-  const page = listed().orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').limit(request.limit + 1);
-  if (request.after) {
-    const [createdAt, id] = request.after;
-    page.andWhere('(e.createdAt, e.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id });
-  }
-  return toConnection(order, await page.getMany(), request, () => listed().getCount());
+  return builtConnection(ListOrders.eventsNewest, args, {
+    listed: () => {
+      const events = ctx.app.dataSource.getRepository(BreakingEventEntity).createQueryBuilder('e');
+      return status === null ? events : events.where('e.status = :status', { status });
+    },
+    sorted: (events) => events.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC'),
+    past: (events, [createdAt, id]) =>
+      events.andWhere('(e.createdAt, e.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id }),
+  });
 }

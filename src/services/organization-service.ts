@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound } from '../domain/errors';
 import { decodeGlobalId } from '../domain/global-id';
 import { Limits, optionalHttpUrl, parseInput, text } from '../domain/input-rules';
 import { requireRole } from '../domain/roles';
-import { ConnectionModel, pageRequest, toConnection } from './pagination';
+import { builtConnection, ConnectionModel } from './pagination';
 import { ListOrders } from './list-orders';
 import type { RequestContext } from './request-context';
 import type { Viewer } from './viewer';
@@ -73,25 +73,23 @@ export async function setOrganizationVerified(ctx: RequestContext, input: SetOrg
 }
 
 /** Public: the organisations by name (case-insensitive), optionally only the verified or the unverified ones. */
-export async function listOrganizations(
+export function listOrganizations(
   ctx: RequestContext,
   args: { first?: number | null; after?: string | null; verified?: boolean | null },
 ): Promise<ConnectionModel<OrganizationEntity>> {
-  const order = ListOrders.organizationsByName;
-  const request = pageRequest(order, args.first, args.after);
   const verified = args.verified ?? null;
-  const listed = () => {
-    const query = ctx.app.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
-    return verified === null ? query : query.where('o.verified = :verified', { verified });
-  };
-  const page = listed().orderBy('lower(o.name)').addOrderBy('o.id').limit(request.limit + 1);
-  if (request.after) {
+  return builtConnection(ListOrders.organizationsByName, args, {
+    listed: () => {
+      const organizations = ctx.app.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
+      return verified === null ? organizations : organizations.where('o.verified = :verified', { verified });
+    },
+    sorted: (organizations) => organizations.orderBy('lower(o.name)').addOrderBy('o.id'),
     // The cursor holds the id alone; the name it sorts by is the organisation's as it is now.
     // Written out: TypeORM's sub-query builder selects a column before an expression, whatever
     // the order asked, and the row comparison needs the name first.
-    page.andWhere('(lower(o.name), o.id) > (SELECT lower(a.name), a.id FROM organizations a WHERE a.id = :after)', { after: request.after[0] });
-  }
-  return toConnection(order, await page.getMany(), request, () => listed().getCount());
+    past: (organizations, [after]) =>
+      organizations.andWhere('(lower(o.name), o.id) > (SELECT lower(a.name), a.id FROM organizations a WHERE a.id = :after)', { after }),
+  });
 }
 
 /** An organisation's memberships, oldest first: for its admins and ADMINs only, FORBIDDEN for everyone else. */
@@ -101,22 +99,19 @@ export async function organizationMemberships(
   args: { first?: number | null; after?: string | null; status?: MembershipStatus | null },
 ): Promise<ConnectionModel<MembershipEntity>> {
   if (!(await administers(ctx, organization.id))) throw forbidden("Only the organisation's admins and ADMINs see its members");
-  const order = ListOrders.membershipsOldest;
-  const request = pageRequest(order, args.first, args.after);
   const status = args.status ?? null;
-  const listed = () => {
-    const query = ctx.app.dataSource
-      .getRepository(MembershipEntity)
-      .createQueryBuilder('m')
-      .where('m.organizationId = :organizationId', { organizationId: organization.id });
-    return status === null ? query : query.andWhere('m.status = :status', { status });
-  };
-  const page = listed().orderBy('m.createdAt').addOrderBy('m.id').limit(request.limit + 1);
-  if (request.after) {
-    const [createdAt, id] = request.after;
-    page.andWhere('(m.createdAt, m.id) > (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id });
-  }
-  return toConnection(order, await page.getMany(), request, () => listed().getCount());
+  return builtConnection(ListOrders.membershipsOldest, args, {
+    listed: () => {
+      const members = ctx.app.dataSource
+        .getRepository(MembershipEntity)
+        .createQueryBuilder('m')
+        .where('m.organizationId = :organizationId', { organizationId: organization.id });
+      return status === null ? members : members.andWhere('m.status = :status', { status });
+    },
+    sorted: (members) => members.orderBy('m.createdAt').addOrderBy('m.id'),
+    past: (members, [createdAt, id]) =>
+      members.andWhere('(m.createdAt, m.id) > (:createdAt::timestamptz, :id::uuid)', { createdAt: new Date(createdAt as number).toISOString(), id }),
+  });
 }
 
 /** Whether the viewer may manage the organisation's members: an ADMIN, or one of its ACTIVE orgAdmin members. */

@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../domain/errors';
 import { CursorKey, decodeCursor, encodeCursor } from '../domain/cursor';
 
@@ -63,6 +64,28 @@ export function toConnection<T>(
   totalCount: () => Promise<number>,
 ): ConnectionModel<T> {
   return { ...toPage(order, rows, request), totalCount };
+}
+
+/** A list read through TypeORM's builder, as `builtConnection` pages it. */
+export interface BuiltList<T extends ObjectLiteral> {
+  /** Its rows, filtered but in no order: the page reads them, and so does totalCount. */
+  listed: () => SelectQueryBuilder<T>;
+  /** Puts the rows in the list order's sequence. */
+  sorted: (query: SelectQueryBuilder<T>) => SelectQueryBuilder<T>;
+  /** Keeps the rows after the one whose sort key the cursor holds. */
+  past: (query: SelectQueryBuilder<T>, key: (string | number)[]) => SelectQueryBuilder<T>;
+}
+
+/** The page `first` and `after` ask for of a list the builder reads, with its total count read only when asked. */
+export async function builtConnection<T extends ObjectLiteral>(
+  order: ListOrder<T>,
+  args: { first?: number | null; after?: string | null },
+  list: BuiltList<T>,
+): Promise<ConnectionModel<T>> {
+  const request = pageRequest(order, args.first, args.after);
+  const sorted = list.sorted(list.listed()).limit(request.limit + 1);
+  const page = request.after ? list.past(sorted, request.after) : sorted;
+  return toConnection(order, await page.getMany(), request, () => list.listed().getCount());
 }
 
 /**

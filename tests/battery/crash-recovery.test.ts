@@ -1,8 +1,9 @@
+import getPort from 'get-port';
 import { ApiClient, ok } from '../support/client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { collect } from '../support/live-client';
-import { freePort, spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
+import { spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-server';
 import { World } from '../support/world';
 import { expectGapless, positionOf, ratings, readLog, readVotes, type LogEntry, type RatingName } from './battery-support';
@@ -13,7 +14,7 @@ let port: number;
 const running: ServerProcess[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
-  port = await freePort();
+  port = await getPort();
 });
 afterAll(async () => {
   for (const server of running) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');

@@ -1,3 +1,4 @@
+import getPort from 'get-port';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -6,7 +7,7 @@ import WebSocket from 'ws';
 import { ApiClient, ok } from '../support/client';
 import { collect, liveClient } from '../support/live-client';
 import { expectRefused, expectSafeErrors } from '../support/refusals';
-import { freePort, spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
+import { spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-server';
 import { until } from '../support/until';
 
@@ -24,7 +25,7 @@ interface Running {
 }
 
 async function startProduction(database: TestDatabase): Promise<Running> {
-  const port = await freePort();
+  const port = await getPort();
   const process = spawnServer({ NODE_ENV: 'production', JWT_SECRET: jwtSecret, PORT: String(port), ...database.env });
   await waitHealthy(process, port);
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -1,10 +1,11 @@
+import getPort from 'get-port';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoClaims, demoEvent } from '../../src/demo/demo-data';
 import { ApiClient, ok } from '../support/client';
-import { freePort, ServerProcess, spawnServer, waitHealthy } from '../support/server-process';
+import { ServerProcess, spawnServer, waitHealthy } from '../support/server-process';
 
 const seedScript = join(__dirname, '../../dist/src/demo/seed-demo.js');
 
@@ -40,7 +41,7 @@ describe('npm run seed:demo beside `npm start` on PGlite', () => {
   });
 
   test('seeds through the running server, once, and the demo is readable through its API at once', async () => {
-    const port = await freePort();
+    const port = await getPort();
     const env = { PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
     server = spawnServer(env);
     await waitHealthy(server, port);

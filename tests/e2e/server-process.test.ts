@@ -1,3 +1,4 @@
+import getPort from 'get-port';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiClient, contractDocument, ok, type GraphQLResponse } from '../support/client';
-import { freePort, logged, spawnServer, waitHealthy } from '../support/server-process';
+import { logged, spawnServer, waitHealthy, type ServerProcess } from '../support/server-process';
 
 // The embedded default, as `npm start` runs it on a machine with nothing else installed.
 let dataDir: string;
@@ -15,14 +16,20 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
+/** A server on dataDir and `port`, once it answers /healthz. */
+async function startedOn(port: number): Promise<ServerProcess> {
+  const server = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
+  await waitHealthy(server, port);
+  return server;
+}
+
 const signUpInput = () => ({
   input: { email: `p-${randomBytes(5).toString('hex')}@example.org`, password: 'long enough password', displayName: 'P' },
 });
 
 test('starts on PGlite under DATA_DIR, keeps its data across a restart, and stops on SIGTERM with exit 0', async () => {
-  const port = await freePort();
-  const first = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(first, port);
+  const port = await getPort();
+  const first = await startedOn(port);
   expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
   expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
   const api = new ApiClient(`http://127.0.0.1:${port}/graphql`);
@@ -32,8 +39,7 @@ test('starts on PGlite under DATA_DIR, keeps its data across a restart, and stop
   expect(await first.exited).toBe(0);
   expect(existsSync(join(dataDir, 'server.pid'))).toBe(false);
 
-  const second = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(second, port);
+  const second = await startedOn(port);
   // The same token still works: the development secret was kept in DATA_DIR.
   const viewer = ok(await api.as(admin.token).op('Viewer')).viewer;
   expect(viewer).toMatchObject({ id: admin.reviewer.id, role: 'ADMIN' });
@@ -42,10 +48,9 @@ test('starts on PGlite under DATA_DIR, keeps its data across a restart, and stop
 });
 
 test('a second server on the same DATA_DIR refuses to start, with a clear message', async () => {
-  const port = await freePort();
-  const first = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(first, port);
-  const second = spawnServer({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+  const port = await getPort();
+  const first = await startedOn(port);
+  const second = spawnServer({ DATA_DIR: dataDir, PORT: String(await getPort()) });
   expect(await second.exited).toBe(1);
   expect(second.output()).toContain(`Another server (pid ${first.child.pid}) is using the data directory`);
   // The first one is unharmed.
@@ -55,14 +60,12 @@ test('a second server on the same DATA_DIR refuses to start, with a clear messag
 });
 
 test('after SIGKILL the next server takes the data directory over at once', async () => {
-  const port = await freePort();
-  const first = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(first, port);
+  const port = await getPort();
+  const first = await startedOn(port);
   ok(await new ApiClient(`http://127.0.0.1:${port}/graphql`).op('SignUp', signUpInput()));
   first.child.kill('SIGKILL');
   await first.exited;
-  const second = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(second, port);
+  const second = await startedOn(port);
   const events = ok(await new ApiClient(`http://127.0.0.1:${port}/graphql`).op('Events')).events;
   expect(events.totalCount).toBe(0);
   second.child.kill('SIGTERM');
@@ -120,9 +123,8 @@ function refusesConnections(port: number): Promise<boolean> {
 }
 
 test('SIGTERM: new connections are refused, and the requests in flight finish, each with its full answer', async () => {
-  const port = await freePort();
-  const server = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(server, port);
+  const port = await getPort();
+  const server = await startedOn(port);
   const held = Array.from({ length: 5 }, () => heldSignUp(port));
   await Promise.all(held.map((request) => request.taken));
 
@@ -137,8 +139,7 @@ test('SIGTERM: new connections are refused, and the requests in flight finish, e
   expect(await server.exited).toBe(0);
 
   // Every answered sign-up was kept.
-  const again = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
-  await waitHealthy(again, port);
+  const again = await startedOn(port);
   const api = new ApiClient(`http://127.0.0.1:${port}/graphql`);
   for (const { body } of answers as Extract<Answer, { body: unknown }>[]) {
     expect(ok(await api.as(body.data.signUp.token).op('Viewer')).viewer.id).toBe(body.data.signUp.reviewer.id);
@@ -154,7 +155,7 @@ test.each([
   [{ JWT_SECRET: 'short' }, 'JWT_SECRET: must be at least 32 characters'],
   [{ PUBLIC_BASE_URL: 'ftp://example.org' }, 'PUBLIC_BASE_URL: must be an http(s) URL'],
 ])('refuses a bad configuration %j with a clear message', async (env, message) => {
-  const server = spawnServer({ DATA_DIR: dataDir, PORT: String(await freePort()), ...env });
+  const server = spawnServer({ DATA_DIR: dataDir, PORT: String(await getPort()), ...env });
   expect(await server.exited).toBe(1);
   expect(server.output()).toContain('Invalid configuration');
   expect(server.output()).toContain(message);

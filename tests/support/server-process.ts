@@ -66,15 +66,3 @@ export async function waitHealthy(server: ServerProcess, port: number, timeoutMs
   if (response.status !== 200) throw new Error(`server on port ${port} is ready but /healthz answers ${response.status}:\n${server.output()}`);
 }
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
