@@ -6,6 +6,7 @@ import { crossInstanceScenario } from './b5-cross-instance';
 import { catchUpScenario } from './b6-catch-up';
 import { deskFirstLoadScenario } from './b7-desk-first-load';
 import { suspensionScenario } from './b8-suspension';
+import { rateLimitStoreScenario } from './b9-rate-limit-store';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order `npm run bench` runs them. Add a new one here. */
@@ -18,4 +19,5 @@ export const scenarios: readonly Scenario[] = [
   catchUpScenario,
   deskFirstLoadScenario,
   suspensionScenario,
+  rateLimitStoreScenario,
 ];
