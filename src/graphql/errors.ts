@@ -1,5 +1,6 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { CommitInDoubt } from '../db/transaction';
 import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../db/unreachable';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { tokenLimitRefusal } from './operation-limits';
@@ -76,7 +77,7 @@ function isCodelessBadRequest(error: unknown): boolean {
  * The one place where errors become what clients see: the database out of reach is
  * SERVICE_UNAVAILABLE; domain errors keep their message and get their code; Apollo's own
  * request errors pass; anything else is masked as
- * INTERNAL_SERVER_ERROR, so no stack, SQL or driver message ever leaves the server. A masked
+ * INTERNAL_SERVER_ERROR (saying so when a COMMIT's outcome is in doubt), so no stack, SQL or driver message ever leaves the server. A masked
  * error keeps only a requestId it was raised with (one raised before any operation ran, as
  * http-context's); the transports give the others the id they were logged under.
  */
@@ -107,8 +108,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   const requestId = formatted.extensions?.requestId;
+  const inDoubt = unwrapResolverError(error);
   return {
-    message: 'Internal server error',
+    // Not SERVICE_UNAVAILABLE: that says nothing was written, and this may have been.
+    message: inDoubt instanceof CommitInDoubt ? inDoubt.message : 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, ...(typeof requestId === 'string' ? { requestId } : {}) },

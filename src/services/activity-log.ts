@@ -41,7 +41,7 @@ export interface NewActivity {
  * gives the positions back with everything else.
  */
 export async function appendActivity(
-  { tx, logAppends }: UnitOfWork,
+  unit: UnitOfWork,
   eventId: string,
   entries: readonly NewActivity[],
   at: Date,
@@ -56,11 +56,13 @@ export async function appendActivity(
     previous: entry.previous ? toLoggedVerdict(entry.previous) : null,
     detail: entry.detail ?? null,
   }));
-  const position = await appendEntries(tx, eventId, logged, at);
-  if (position === null) throw new Error(`The log of event ${eventId} has no head, or not every entry was appended`);
+  const appended = await appendEntries(unit.tx, eventId, logged, at);
+  if (appended === null) throw new Error(`The log of event ${eventId} has no head, or not every entry was appended`);
+  const { position, transactionId } = appended;
+  unit.appended({ eventId, position }, transactionId);
   const first = position - entries.length + 1;
   const rows = entries.map((entry, i) =>
-    tx.create(ActivityEntity, {
+    unit.tx.create(ActivityEntity, {
       eventId,
       position: first + i,
       type: entry.type,
@@ -72,7 +74,6 @@ export async function appendActivity(
       detail: entry.detail ?? null,
     }),
   );
-  logAppends.push({ eventId, position });
   return rows;
 }
 

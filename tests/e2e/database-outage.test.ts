@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { queryRows } from '../../src/db/statements/rows';
+import { decodeGlobalId } from '../../src/domain/global-id';
 import { ApiClient, ok } from '../support/client';
 import { flakyLink } from '../support/flaky-link';
 import { liveClient, overSocket, type Answer } from '../support/live-client';
@@ -115,4 +116,85 @@ onPostgresOnly('on PostgreSQL only: a read outside a transaction whose connectio
   link.cut();
   await expect(reading).rejects.toThrow(/terminated|ECONNRESET/i);
   expect(await queryRows<{ one: number }>(tx, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+});
+
+// A COMMIT whose connection drops may have landed. To drop it at that moment, a deferred trigger
+// on votes makes COMMIT wait for an advisory lock the test holds; the test cuts the link while
+// it waits, then lets it finish (or fail).
+describe('on PostgreSQL only: a vote whose COMMIT loses its connection', () => {
+  const gate = 4242;
+  let observer: Client;
+  beforeAll(async () => {
+    if (!onPostgres) return;
+    observer = new Client({ connectionString: databaseUrl });
+    await observer.connect();
+    await observer.query(`
+      CREATE FUNCTION held_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock_shared(${gate});
+        IF NEW.rating = 'MIXED' THEN RAISE EXCEPTION 'refused at commit'; END IF;
+        RETURN NULL;
+      END $$`);
+    await observer.query(`
+      CREATE CONSTRAINT TRIGGER held_commit AFTER INSERT OR UPDATE ON votes
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION held_commit()`);
+  });
+  afterAll(async () => {
+    if (!onPostgres) return;
+    await observer.query('DROP TRIGGER held_commit ON votes; DROP FUNCTION held_commit()');
+    await observer.end();
+  });
+
+  /** Sends the vote; resolves once its COMMIT waits at the gate (and fails if it is answered first). */
+  async function voteHeldAtCommit(rating: string) {
+    await observer.query('SELECT pg_advisory_lock($1)', [gate]);
+    let answered = false;
+    const answer = editor.api.op('CastVote', { input: { claimId, rating } }).finally(() => (answered = true));
+    const waiting = async () =>
+      (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE query = 'COMMIT' AND wait_event_type = 'Lock'`)).rowCount === 1;
+    while (!(await waiting())) if (answered) throw new Error(`answered before its COMMIT: ${JSON.stringify(await answer)}`);
+    return { answer };
+  }
+  const openGate = () => observer.query('SELECT pg_advisory_unlock($1)', [gate]);
+  const storedRating = async () => (await observer.query('SELECT rating FROM votes WHERE claim_id = $1', [decodeGlobalId(claimId, 'Claim')])).rows[0]?.rating;
+
+  onPostgresOnly('committed after all: the vote is answered as done, and its verdict with it', async () => {
+    const { answer } = await voteHeldAtCommit('MOSTLY_FALSE');
+    link.cut();
+    await openGate();
+    const { castVote } = ok(await answer);
+    expect(castVote.vote.rating).toBe('MOSTLY_FALSE');
+    expect(castVote.claim.verdict.rating).toBe('MOSTLY_FALSE');
+    expect(await storedRating()).toBe('MOSTLY_FALSE');
+  });
+
+  onPostgresOnly('rolled back after all: SERVICE_UNAVAILABLE, and nothing was written', async () => {
+    const { answer } = await voteHeldAtCommit('MIXED');
+    link.cut();
+    await openGate();
+    expectUnavailable(await answer);
+    expect(await storedRating()).toBe('MOSTLY_FALSE');
+  });
+
+  onPostgresOnly('when the database cannot say: not SERVICE_UNAVAILABLE, which promises nothing was written, but an error that says the outcome is not known', async () => {
+    const { answer } = await voteHeldAtCommit('TRUE');
+    await link.down();
+    try {
+      const { data, errors } = await answer;
+      expect(data ?? null).toBeNull();
+      expect(errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/whether it was saved is not known\. Read it back before you try again\.$/),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) },
+        }),
+      ]);
+    } finally {
+      await openGate();
+      await link.up();
+    }
+    // It was, in fact: the commit finished once the gate opened.
+    const read = async () => ok(await world.anonymous.query('query ($id: ID!) { claim(id: $id) { verdict { rating } } }', { id: claimId })).claim.verdict.rating;
+    expect(await storedRating()).toBe('TRUE');
+    expect(await read()).toBe('TRUE');
+  });
 });

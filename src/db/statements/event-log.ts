@@ -25,13 +25,19 @@ export interface StoredEntry {
 }
 
 /**
- * Appends entries at the log's next positions and returns the last one, or null when the event
- * has no log head. One statement from the head's lock to the rows: the lock is held until
+ * Appends entries at the log's next positions and returns the last one, with the id of the
+ * transaction that appends them (see transactionId), or null when the event has no log head.
+ * One statement from the head's lock to the rows: the lock is held until
  * COMMIT, and every round trip while it is held delays the event's next writer. The NOTIFY goes
  * out with the transaction: listeners hear of it after COMMIT, and never after a ROLLBACK.
  */
-export async function appendEntries(tx: EntityManager, eventId: string, entries: readonly StoredEntry[], at: Date): Promise<number | null> {
-  const [last] = await queryRows<{ position: number }>(
+export async function appendEntries(
+  tx: EntityManager,
+  eventId: string,
+  entries: readonly StoredEntry[],
+  at: Date,
+): Promise<{ position: number; transactionId: string } | null> {
+  const [last] = await queryRows<{ position: number; xid: string }>(
     tx,
     `WITH head AS (
        UPDATE event_log_heads SET position = position + $2 WHERE event_id = $1 RETURNING position
@@ -44,10 +50,10 @@ export async function appendEntries(tx: EntityManager, eventId: string, entries:
            AS e(i int, type text, claim_id uuid, actor_id uuid, verdict jsonb, previous jsonb, detail jsonb)
        RETURNING position
      )
-     SELECT head.position FROM head, notice WHERE (SELECT count(*) FROM appended) = $2`,
+     SELECT head.position, pg_current_xact_id()::text AS xid FROM head, notice WHERE (SELECT count(*) FROM appended) = $2`,
     [eventId, entries.length, LOG_CHANNEL, at, JSON.stringify(entries)],
   );
-  return last ? Number(last.position) : null;
+  return last ? { position: Number(last.position), transactionId: last.xid } : null;
 }
 
 /** Starts an event's log at position 0; in the transaction that creates the event. */
