@@ -56,7 +56,8 @@ const inDoubtPatienceMs = 10_000;
  * A COMMIT whose connection drops (the database out of reach) may have landed; the database
  * knows, by the transaction's id (pg_xact_status), once the backend that ran it has finished.
  * True when it committed; false when it did not, when it had written nothing (no id), or when
- * the error is not a dropped connection (the transaction rolled back); CommitInDoubt when the database cannot tell in time.
+ * the error is not a dropped connection (the transaction rolled back); CommitInDoubt when the
+ * database cannot tell in time.
  */
 export async function committedAfterAll(dataSource: DataSource, xid: string | null, error: unknown): Promise<boolean> {
   if (xid === null || !isDatabaseUnreachable(error)) return false;

@@ -76,8 +76,8 @@ function isCodelessBadRequest(error: unknown): boolean {
 /**
  * The one place where errors become what clients see: the database out of reach is
  * SERVICE_UNAVAILABLE; domain errors keep their message and get their code; Apollo's own
- * request errors pass; anything else is masked as
- * INTERNAL_SERVER_ERROR (saying so when a COMMIT's outcome is in doubt), so no stack, SQL or driver message ever leaves the server. A masked
+ * request errors pass; anything else is masked as INTERNAL_SERVER_ERROR (saying so when a
+ * COMMIT's outcome is in doubt), so no stack, SQL or driver message ever leaves the server. A masked
  * error keeps only a requestId it was raised with (one raised before any operation ran, as
  * http-context's); the transports give the others the id they were logged under.
  */
@@ -108,10 +108,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   const requestId = formatted.extensions?.requestId;
-  const inDoubt = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
   return {
     // Not SERVICE_UNAVAILABLE: that says nothing was written, and this may have been.
-    message: inDoubt instanceof CommitInDoubt ? inDoubt.message : 'Internal server error',
+    message: unwrapped instanceof CommitInDoubt ? unwrapped.message : 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, ...(typeof requestId === 'string' ? { requestId } : {}) },
