@@ -156,6 +156,11 @@ describe('on PostgreSQL only: a vote whose COMMIT loses its connection', () => {
     return { answer };
   }
   const openGate = () => observer.query('SELECT pg_advisory_unlock($1)', [gate]);
+  /** Waits for the held COMMIT to end: unlocking granted it the gate's shared lock, which it keeps until its transaction ends. */
+  const commitEnded = async () => {
+    await observer.query('SELECT pg_advisory_lock($1)', [gate]);
+    await openGate();
+  };
   const storedRating = async () => (await observer.query('SELECT rating FROM votes WHERE claim_id = $1', [decodeGlobalId(claimId, 'Claim')])).rows[0]?.rating;
 
   onPostgresOnly('committed after all: the vote is answered as done, and its verdict with it', async () => {
@@ -193,6 +198,7 @@ describe('on PostgreSQL only: a vote whose COMMIT loses its connection', () => {
       await link.up();
     }
     // It was, in fact: the commit finished once the gate opened.
+    await commitEnded();
     const read = async () => ok(await world.anonymous.query('query ($id: ID!) { claim(id: $id) { verdict { rating } } }', { id: claimId })).claim.verdict.rating;
     expect(await storedRating()).toBe('TRUE');
     expect(await read()).toBe('TRUE');
