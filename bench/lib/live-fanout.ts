@@ -131,13 +131,16 @@ export async function alternateFanoutRounds(
   );
 }
 
-/** Percentiles of one of a delivery's times: which reference (commit or sent) and which subscriber. */
-export function deliveryPercentile(deliveries: readonly Delivery[], from: 'commit' | 'sent', who: 'first' | 'median' | 'last', p: number): number {
-  const index = { first: 0, median: 1, last: 2 }[who];
+/**
+ * Percentiles of one of a delivery's times: which reference (commit or sent) and which
+ * subscriber; or `spread`, the first subscriber to the last, which no reference changes.
+ */
+export function deliveryPercentile(deliveries: readonly Delivery[], from: 'commit' | 'sent', who: 'first' | 'median' | 'last' | 'spread', p: number): number {
+  const pick = (spread: Spread) => (who === 'spread' ? spread[2] - spread[0] : spread[{ first: 0, median: 1, last: 2 }[who]]);
   const values = deliveries
     .map((d) => (from === 'commit' ? d.fromCommit : d.fromSent))
     .filter((spread): spread is Spread => spread !== null)
-    .map((spread) => spread[index])
+    .map(pick)
     .sort((a, b) => a - b);
   return percentile(values, p);
 }

@@ -124,6 +124,8 @@ function fanoutRows(subscribers: number, project: SideRounds, baseline: SideRoun
     row(`${from} to the last subscriber, p50`, both((side) => deliveryPercentile(side.deliveries, from, 'last', 50))),
     row(`${from} to the first subscriber, p50`, both((side) => deliveryPercentile(side.deliveries, from, 'first', 50))),
     row(`${from} to the median subscriber, p50`, both((side) => deliveryPercentile(side.deliveries, from, 'median', 50))),
+    row(`${from} to the first subscriber, p99`, both((side) => deliveryPercentile(side.deliveries, from, 'first', 99))),
+    row('first subscriber to the last, p99', both((side) => deliveryPercentile(side.deliveries, from, 'spread', 99))),
     ...(commitSeen ? [row('castVote (or POST) sent to the last subscriber, p99', both((side) => deliveryPercentile(side.deliveries, 'sent', 'last', 99)))] : []),
     row('castVote (or POST) round trip, p50', both((side) => percentile(side.deliveries.map((d) => d.requestMs).sort((a, b) => a - b), 50))),
     row('server CPU per message (vote or broadcast), warm-up included', both((side) => side.cpuMsPerMessage)),

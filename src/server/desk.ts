@@ -33,7 +33,7 @@ export function deskRoutes(directory = deskDirectory): express.Router {
   const files = readDesk(directory);
   const page = files.get('index.html');
   if (!page) {
-    router.use((_req, res) => void res.status(404).type('text/plain').send('The desk is not built: run npm run build.\n'));
+    router.use('/desk', (_req, res) => void res.status(404).type('text/plain').send('The desk is not built: run npm run build.\n'));
     return router;
   }
   const sendFile = (file: DeskFile, cacheControl: string) => (req: express.Request, res: express.Response) => {

@@ -1,5 +1,11 @@
-import { request } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import express from 'express';
+import { deskRoutes } from '../../src/server/desk';
 import { startTestServer, TestServer } from '../support/test-server';
 
 // The desk's files as the server sends them (built by npm run build, which the test run does first).
@@ -60,4 +66,25 @@ test('serves hashed assets for a year, brotli or gzip as accepted, and nothing u
   const worker = await get('/desk/sw.js');
   expect({ status: worker.status, cache: worker.headers['cache-control'] }).toEqual({ status: 200, cache: 'no-cache' });
   expect(worker.body.toString()).toContain(JSON.stringify(assets[1]));
+});
+
+test('an unbuilt desk answers 404 under /desk only, and leaves every other path to the routes after it', async () => {
+  const unbuilt = await mkdtemp(join(tmpdir(), 'no-desk-'));
+  const web = express();
+  web.use(deskRoutes(unbuilt));
+  web.use('/graphql', (_req, res) => void res.json({ reached: 'graphql' }));
+  const other = createServer(web);
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const graphql = await fetch(`${base}/graphql`, { method: 'POST' });
+    expect({ status: graphql.status, body: await graphql.json() }).toEqual({ status: 200, body: { reached: 'graphql' } });
+    for (const path of ['/desk', '/desk/', '/desk/assets/main.js']) {
+      const desk = await fetch(`${base}${path}`, { redirect: 'manual' });
+      expect({ path, status: desk.status, body: await desk.text() }).toEqual({ path, status: 404, body: 'The desk is not built: run npm run build.\n' });
+    }
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+    await rm(unbuilt, { recursive: true });
+  }
 });
