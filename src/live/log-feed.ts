@@ -3,6 +3,7 @@ import type { ActivityEntity } from '../entities/activity.entity';
 import { committedLogHead } from '../db/statements/event-log';
 import { readLog } from '../services/activity-log';
 import type { Logger } from '../observability/logger';
+import type { CommitSignal, LogAppend } from '../services/log-commits';
 import type { LogSignal } from './log-signal';
 
 /** Receives an event's new entries, in log order, each exactly once. */
@@ -21,6 +22,8 @@ export interface EventChannel {
   /** Signals so far: a read that found nothing must know whether one came while it ran. */
   signals: number;
   ready: Promise<void>;
+  /** True once `delivered` holds the committed head it started from. */
+  open: boolean;
   reading: boolean;
 }
 
@@ -28,20 +31,24 @@ const batch = 500;
 const retryMs = 500;
 
 /**
- * One instance's view of the logs its subscribers follow. On a signal it reads an event's new
- * entries once, from the committed log, and hands them to every listener of that event.
+ * One instance's view of the logs its subscribers follow. It hands an event's new entries, once
+ * and in log order, to every listener of that event. It hears of them two ways:
+ * - this instance's own commits (`committed`) come with their entries, handed on as they are
+ *   when they are the log's next ones; else they are read, as for a signal;
+ * - the signal (PostgreSQL's LISTEN; none on PGlite, where only this process writes) tells of
+ *   every instance's commits, whose entries it reads once from the committed log.
  */
-export class LogFeed {
+export class LogFeed implements CommitSignal {
   private readonly channels = new Map<string, EventChannel>();
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly signal: LogSignal,
+    private readonly signal: LogSignal | null,
     private readonly logger: Logger,
   ) {}
 
-  start(): Promise<void> {
-    return this.signal.start({
+  async start(): Promise<void> {
+    await this.signal?.start({
       appended: (eventId, position) => this.announce(eventId, position),
       resync: () => {
         for (const eventId of this.channels.keys()) this.announce(eventId, Number.MAX_SAFE_INTEGER);
@@ -49,9 +56,22 @@ export class LogFeed {
     });
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.channels.clear();
-    return this.signal.stop();
+    await this.signal?.stop();
+  }
+
+  /**
+   * After this instance's commit. Its appends are handed on after the current turn, so that the
+   * committing request answers first. An append whose entries follow what was delivered holds
+   * the log's next entries, all committed (positions of an event commit in the order they are
+   * taken): they need no read. Any other is announced, and read.
+   */
+  committed(appends: readonly LogAppend[]): void {
+    if (appends.length === 0) return;
+    setImmediate(() => {
+      for (const append of appends) if (!this.handOn(append)) this.announce(append.eventId, append.position);
+    });
   }
 
   /**
@@ -62,10 +82,11 @@ export class LogFeed {
   async follow(eventId: string, listener: EntryListener): Promise<{ from: number; channel: EventChannel }> {
     let channel = this.channels.get(eventId);
     if (!channel) {
-      const created: EventChannel = { eventId, listeners: new Set(), delivered: 0, announced: 0, signals: 0, ready: Promise.resolve(), reading: false };
+      const created: EventChannel = { eventId, listeners: new Set(), delivered: 0, announced: 0, signals: 0, ready: Promise.resolve(), open: false, reading: false };
       created.ready = this.committedHead(eventId).then(
         (head) => {
           created.delivered = head;
+          created.open = true;
           if (created.announced > head) void this.pump(eventId, created);
         },
         (error) => {
@@ -110,7 +131,7 @@ export class LogFeed {
           break;
         }
         channel.delivered = entries.at(-1)!.position;
-        for (const listener of channel.listeners) this.hand(listener, entries, eventId);
+        this.handAll(channel, entries);
       }
     } catch (error) {
       this.logger.warn({ err: error, eventId }, 'reading the log failed; retrying');
@@ -118,6 +139,21 @@ export class LogFeed {
     } finally {
       channel.reading = false;
     }
+  }
+
+  /** An own commit's entries, when no read is under way and they are the next after those delivered. */
+  private handOn({ eventId, entries }: LogAppend): boolean {
+    const channel = this.channels.get(eventId);
+    if (!channel) return true; // nobody follows the event here
+    if (!channel.open || channel.reading || channel.delivered !== entries[0].position - 1) return false;
+    channel.delivered = entries.at(-1)!.position;
+    channel.announced = Math.max(channel.announced, channel.delivered);
+    this.handAll(channel, entries);
+    return true;
+  }
+
+  private handAll(channel: EventChannel, entries: readonly ActivityEntity[]): void {
+    for (const listener of channel.listeners) this.hand(listener, entries, channel.eventId);
   }
 
   /** One listener's failure is its own: the others, and the feed, go on. */

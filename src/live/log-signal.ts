@@ -1,8 +1,6 @@
 import { Client } from 'pg';
 import { LOG_CHANNEL } from '../db/statements/event-log';
-import type { CommitSignal, LogAppend } from '../services/log-commits';
 import type { Logger } from '../observability/logger';
-
 
 /** Callbacks of a signal: a commit appended up to `position` in an event's log; or "you may have missed some". */
 interface LogSignalHandlers {
@@ -11,13 +9,11 @@ interface LogSignalHandlers {
 }
 
 /**
- * Tells this instance that an event's log grew. It carries only the event and its position:
- * the entries themselves are always read from the committed log.
+ * Tells this instance that an event's log grew, by any instance's commit. It carries only the
+ * event and its position: the entries themselves are read from the committed log.
  */
-export interface LogSignal extends CommitSignal {
+export interface LogSignal {
   start(handlers: LogSignalHandlers): Promise<void>;
-  /** After a commit in this process (the in-process signal uses it; LISTEN needs nothing). */
-  committed(appends: readonly LogAppend[]): void;
   stop(): Promise<void>;
 }
 
@@ -67,31 +63,11 @@ export function listenSignal(databaseUrl: string, logger: Logger, retryMs = 500)
       handlers = h;
       await connect(true);
     },
-    committed() {},
     async stop() {
       stopped = true;
       const last = client;
       client = undefined;
       await last?.end().catch(() => undefined);
-    },
-  };
-}
-
-/**
- * PGlite: NOTIFY does not cross pglite-socket connections, and only this process writes to its
- * data directory; so this process signals itself, after each commit.
- */
-export function inProcessSignal(): LogSignal {
-  let handlers: LogSignalHandlers | undefined;
-  return {
-    async start(h) {
-      handlers = h;
-    },
-    committed(appends) {
-      for (const { eventId, position } of appends) handlers?.appended(eventId, position);
-    },
-    async stop() {
-      handlers = undefined;
     },
   };
 }

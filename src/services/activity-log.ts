@@ -59,7 +59,6 @@ export async function appendActivity(
   const appended = await appendEntries(unit.tx, eventId, logged, at);
   if (appended === null) throw new Error(`The log of event ${eventId} has no head, or not every entry was appended`);
   const { position, transactionId } = appended;
-  unit.appended({ eventId, position }, transactionId);
   const first = position - entries.length + 1;
   const rows = entries.map((entry, i) =>
     unit.tx.create(ActivityEntity, {
@@ -74,6 +73,7 @@ export async function appendActivity(
       detail: entry.detail ?? null,
     }),
   );
+  unit.appended({ eventId, position, entries: rows }, transactionId);
   return rows;
 }
 

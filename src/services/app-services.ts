@@ -11,8 +11,8 @@ export interface AppServices {
   dataSource: DataSource;
   config: Config;
   tokens: TokenIssuer;
-  /** How this instance hears that a log grew; told of each local commit. */
-  logSignal: CommitSignal;
+  /** Live delivery, told of each of this instance's commits with the log entries it appended. */
+  commits: CommitSignal;
   rateLimits: RateLimits;
   logger: Logger;
   /** This server instance's Prometheus metrics. */

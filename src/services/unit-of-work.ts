@@ -45,6 +45,6 @@ export async function transact<T>(ctx: RequestContext, work: (tx: EntityManager,
     if (!done || !(await committedAfterAll(ctx.app.dataSource, done.xid, error))) throw error;
   }
   ctx.renewLoaders();
-  ctx.app.logSignal.committed(done!.unit.logAppends);
+  ctx.app.commits.committed(done!.unit.logAppends);
   return done!.result;
 }
