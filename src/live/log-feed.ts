@@ -70,7 +70,7 @@ export class LogFeed implements CommitSignal {
   committed(appends: readonly LogAppend[]): void {
     if (appends.length === 0) return;
     setImmediate(() => {
-      for (const append of appends) if (!this.handOn(append)) this.announce(append.eventId, append.position);
+      for (const append of appends) if (!this.handOn(append)) this.announce(append.eventId, append.entries.at(-1)!.position);
     });
   }
 
@@ -147,7 +147,6 @@ export class LogFeed implements CommitSignal {
     if (!channel) return true; // nobody follows the event here
     if (!channel.open || channel.reading || channel.delivered !== entries[0].position - 1) return false;
     channel.delivered = entries.at(-1)!.position;
-    channel.announced = Math.max(channel.announced, channel.delivered);
     this.handAll(channel, entries);
     return true;
   }

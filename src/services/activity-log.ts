@@ -73,7 +73,7 @@ export async function appendActivity(
       detail: entry.detail ?? null,
     }),
   );
-  unit.appended({ eventId, position, entries: rows }, transactionId);
+  unit.appended({ eventId, entries: rows }, transactionId);
   return rows;
 }
 

@@ -1,9 +1,8 @@
 import type { ActivityEntity } from '../entities/activity.entity';
 
-/** A transaction's append to an event's log: the entries it wrote, at consecutive positions, the last at `position`. */
+/** A transaction's append to an event's log: the entries it wrote, at consecutive positions. */
 export interface LogAppend {
   eventId: string;
-  position: number;
   entries: readonly ActivityEntity[];
 }
 

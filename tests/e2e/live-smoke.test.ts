@@ -95,7 +95,7 @@ test("an own commit that is not the log's next is read from the log, and one han
   });
   const receivedCount = (count: number) => new Promise<void>((wake) => (received.length >= count ? wake() : waiters.push({ count, wake })));
   /** The append of one commit, as the transaction that wrote positions `first` to `last` would tell it. */
-  const appendOf = async (first: number, last: number) => ({ eventId, position: last, entries: await readLog(app.dataSource, eventId, first - 1, last - first + 1) });
+  const appendOf = async (first: number, last: number) => ({ eventId, entries: await readLog(app.dataSource, eventId, first - 1, last - first + 1) });
 
   await world.vote(editor, claimId, 'TRUE'); // VOTE_CAST and VERDICT_CHANGED, at from + 1 and from + 2
   await world.vote(editor, claimId, 'FALSE'); // at from + 3 and from + 4
